@@ -1,0 +1,118 @@
+"""Operations on agencies and their identity providers, each written to the audit log."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agencies.models import Agency, AgencyKind, IdentityProvider, User
+from portal import audit
+from portal.errors import DomainError
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def list_agencies(db: Session) -> list[Agency]:
+    return list(db.scalars(select(Agency).order_by(Agency.name)))
+
+
+def list_sign_in_providers(db: Session, demo_allowed: bool) -> list[IdentityProvider]:
+    """The providers people may sign in with, in the order of their agencies' names."""
+    query = (
+        select(IdentityProvider)
+        .join(IdentityProvider.agency)
+        .where(IdentityProvider.enabled, Agency.active)
+        .order_by(Agency.name)
+    )
+    if not demo_allowed:
+        query = query.where(IdentityProvider.is_demo.is_(False))
+    return list(db.scalars(query))
+
+
+def register_agency(
+    db: Session,
+    actor: User | None,
+    *,
+    name: str,
+    kind: AgencyKind,
+    slug: str,
+    issuer: str,
+    client_id: str,
+    auto_approve: bool = False,
+    is_demo: bool = False,
+) -> Agency:
+    """Add an agency together with the provider its staff sign in with."""
+    name, slug, issuer, client_id = name.strip(), slug.strip(), issuer.strip(), client_id.strip()
+    _check_unique(db, name=name, slug=slug, issuer=issuer)
+    agency = Agency(name=name, kind=kind)
+    agency.provider = IdentityProvider(
+        slug=slug, issuer=issuer, client_id=client_id, auto_approve=auto_approve, is_demo=is_demo
+    )
+    db.add(agency)
+    db.flush()
+    audit.record(
+        db,
+        actor.id if actor else None,
+        "agency.registered",
+        "agency",
+        agency.id,
+        name=name,
+        issuer=issuer,
+        client_id=client_id,
+        auto_approve=auto_approve,
+    )
+    return agency
+
+
+def update_provider(
+    db: Session,
+    actor: User,
+    provider: IdentityProvider,
+    *,
+    issuer: str,
+    client_id: str,
+    auto_approve: bool,
+    enabled: bool,
+) -> None:
+    issuer, client_id = issuer.strip(), client_id.strip()
+    _check_unique(db, issuer=issuer, exclude_provider=provider.id)
+    changes = {
+        field: [getattr(provider, field), value]
+        for field, value in {
+            "issuer": issuer,
+            "client_id": client_id,
+            "auto_approve": auto_approve,
+            "enabled": enabled,
+        }.items()
+        if getattr(provider, field) != value
+    }
+    if not changes:
+        return
+    for field, (_old, new) in changes.items():
+        setattr(provider, field, new)
+    audit.record(db, actor.id, "provider.updated", "identity_provider", provider.id, **changes)
+
+
+def _check_unique(
+    db: Session,
+    *,
+    name: str | None = None,
+    slug: str | None = None,
+    issuer: str | None = None,
+    exclude_provider: int | None = None,
+) -> None:
+    if name is not None and db.scalar(select(Agency.id).where(Agency.name == name)):
+        raise DomainError(f"An agency called {name} is already registered.")
+    if slug is not None:
+        if not SLUG_PATTERN.match(slug):
+            raise DomainError(
+                "The short name must use only lower-case letters, numbers and hyphens."
+            )
+        if db.scalar(select(IdentityProvider.id).where(IdentityProvider.slug == slug)):
+            raise DomainError(f"The short name {slug} is already used by another agency.")
+    if issuer is not None:
+        other = db.scalar(select(IdentityProvider.id).where(IdentityProvider.issuer == issuer))
+        if other is not None and other != exclude_provider:
+            raise DomainError("That issuer is already registered for another agency.")

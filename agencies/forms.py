@@ -1,0 +1,87 @@
+"""Forms for registering agencies and managing their users."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import URL, InputRequired, Length, Regexp
+
+from agencies.agencies import SLUG_PATTERN
+from agencies.models import AgencyKind, Role
+
+
+class ProviderFields(FlaskForm):
+    issuer = StringField(
+        "Issuer URL",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the issuer URL of the agency's sign-in service"),
+            URL(
+                require_tld=False,
+                message="Enter the issuer as a full URL, like https://login.example.gov.uk",
+            ),
+            Length(max=300),
+        ],
+    )
+    client_id = StringField(
+        "Client ID",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the client ID the sign-in service gave the portal"),
+            Length(max=200),
+        ],
+    )
+    auto_approve = BooleanField("Approve new accounts automatically", widget=GovCheckboxInput())
+
+
+class AgencyForm(ProviderFields):
+    name = StringField(
+        "Agency name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the agency's name"), Length(max=200)],
+    )
+    kind = SelectField(
+        "Type of agency",
+        widget=GovSelect(),
+        choices=[(kind.value, kind.label) for kind in AgencyKind],
+        validators=[InputRequired(message="Select the type of agency")],
+    )
+    slug = StringField(
+        "Short name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a short name, like met-police"),
+            Length(max=60),
+            Regexp(
+                SLUG_PATTERN,
+                message="The short name must use only lower-case letters, numbers and hyphens",
+            ),
+        ],
+    )
+    submit = SubmitField("Register agency", widget=GovSubmitInput())
+
+
+class ProviderForm(ProviderFields):
+    enabled = BooleanField("Staff can sign in with this provider", widget=GovCheckboxInput())
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class RolesForm(FlaskForm):
+    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(), choices=[])
+    submit = SubmitField("Save roles", widget=GovSubmitInput())
+
+    def offer(self, roles: frozenset[Role]) -> None:
+        self.roles.choices = [(role.value, role.label) for role in Role if role in roles]
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token: for buttons that change something."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -1,0 +1,104 @@
+"""Operations on users: the account made at first sign-in, approval, suspension and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from agencies.models import IdentityProvider, Role, RoleGrant, User, UserStatus
+from portal import audit
+from portal.db import utcnow
+from portal.errors import DomainError
+from portal.policy import can, grantable_roles
+
+
+def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[str, Any]) -> User:
+    """The user these verified claims belong to, made (pending unless the provider says
+    otherwise) on their first sign-in. The agency comes from the provider, never the claims."""
+    user = db.scalar(
+        select(User).where(User.issuer == provider.issuer, User.subject == claims["sub"])
+    )
+    name = str(claims.get("name") or claims.get("email") or claims["sub"])[:200]
+    email = claims.get("email")
+    if user is None:
+        user = User(
+            issuer=provider.issuer,
+            subject=claims["sub"],
+            agency_id=provider.agency_id,
+            name=name,
+            email=email,
+            status=UserStatus.APPROVED if provider.auto_approve else UserStatus.PENDING,
+        )
+        if provider.auto_approve:
+            user.approved_at = utcnow()
+        db.add(user)
+        db.flush()
+        audit.record(
+            db,
+            user.id,
+            "user.created",
+            "user",
+            user.id,
+            status=user.status.value,
+            agency_id=provider.agency_id,
+        )
+    else:
+        user.name, user.email = name, email
+    return user
+
+
+def users_for(db: Session, actor: User, page: int, per_page: int = 25) -> tuple[list[User], int]:
+    """The users `actor` may manage, pending first; and how many there are."""
+    query = select(User)
+    if not actor.has_role(Role.ADMINISTRATOR):
+        query = query.where(User.agency_id == actor.agency_id)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pending_first = case((User.status == UserStatus.PENDING, 0), else_=1)
+    users = db.scalars(
+        query.order_by(pending_first, User.name).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return list(users), total
+
+
+def approve(db: Session, actor: User, user: User) -> None:
+    if not can(actor, "approve", user):
+        raise DomainError("You cannot approve this account.")
+    user.status = UserStatus.APPROVED
+    user.approved_at = utcnow()
+    audit.record(db, actor.id, "user.approved", "user", user.id)
+
+
+def suspend(db: Session, actor: User, user: User) -> None:
+    if not can(actor, "suspend", user):
+        raise DomainError("You cannot suspend this account.")
+    user.status = UserStatus.SUSPENDED
+    audit.record(db, actor.id, "user.suspended", "user", user.id)
+
+
+def set_roles(db: Session, actor: User, user: User, roles: Iterable[Role]) -> None:
+    """Give `user` exactly `roles`, changing only those `actor` is allowed to grant."""
+    if not can(actor, "assign_roles", user):
+        raise DomainError("You cannot change this person's roles.")
+    wanted, allowed = set(roles), grantable_roles(actor)
+    if not wanted <= allowed:
+        raise DomainError("Only a portal administrator can make someone an administrator.")
+    current = user.roles
+    added, removed = (wanted - current), (current - wanted) & allowed
+    for grant in list(user.role_grants):
+        if grant.role in removed:
+            user.role_grants.remove(grant)
+    for role in sorted(added):
+        user.role_grants.append(RoleGrant(role=role, granted_by_id=actor.id))
+    if added or removed:
+        audit.record(
+            db,
+            actor.id,
+            "user.roles_changed",
+            "user",
+            user.id,
+            added=sorted(added),
+            removed=sorted(removed),
+        )

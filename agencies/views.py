@@ -1,0 +1,158 @@
+"""Administration pages: agencies and their providers, and each agency's users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from agencies import agencies, users
+from agencies.forms import AgencyForm, ConfirmForm, ProviderForm, RolesForm
+from agencies.models import Agency, AgencyKind, Role, User
+from portal.db import get_db
+from portal.errors import DomainError
+from portal.policy import ensure, grantable_roles, require
+
+blueprint = Blueprint("agencies", __name__)
+
+PER_PAGE = 25
+
+
+def _get(model: type[Any], id_: int) -> Any:
+    obj = get_db().get(model, id_)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@blueprint.get("/admin/agencies")
+@require("manage_agencies")
+def agency_list() -> Any:
+    return render_template("agencies/list.html", agencies=agencies.list_agencies(get_db()))
+
+
+@blueprint.route("/admin/agencies/new", methods=["GET", "POST"])
+@require("manage_agencies")
+def agency_new() -> Any:
+    form = AgencyForm()
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            agency = agencies.register_agency(
+                db,
+                current_user,  # type: ignore[arg-type]
+                name=form.name.data or "",
+                kind=AgencyKind(form.kind.data),
+                slug=form.slug.data or "",
+                issuer=form.issuer.data or "",
+                client_id=form.client_id.data or "",
+                auto_approve=form.auto_approve.data,
+            )
+        except DomainError as error:
+            db.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.commit()
+            flash(f"{agency.name} has been registered.", "success")
+            return redirect(url_for(".agency_list"))
+    return render_template("agencies/new.html", form=form)
+
+
+@blueprint.route("/admin/agencies/<int:agency_id>/provider", methods=["GET", "POST"])
+@require("manage_agencies")
+def provider_edit(agency_id: int) -> Any:
+    agency: Agency = _get(Agency, agency_id)
+    provider = agency.provider
+    if provider is None:
+        abort(404)
+    form = ProviderForm(obj=provider)
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            agencies.update_provider(
+                db,
+                current_user,  # type: ignore[arg-type]
+                provider,
+                issuer=form.issuer.data or "",
+                client_id=form.client_id.data or "",
+                auto_approve=form.auto_approve.data,
+                enabled=form.enabled.data,
+            )
+        except DomainError as error:
+            db.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.commit()
+            flash(f"The sign-in settings of {agency.name} have been saved.", "success")
+            return redirect(url_for(".agency_list"))
+    return render_template("agencies/provider.html", form=form, agency=agency, provider=provider)
+
+
+@blueprint.get("/users")
+@require("list_users")
+def user_list() -> Any:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    people, total = users.users_for(get_db(), current_user, page, PER_PAGE)  # type: ignore[arg-type]
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    return render_template("agencies/users.html", users=people, page=page, pages=pages, total=total)
+
+
+@blueprint.get("/users/<int:user_id>")
+def user_detail(user_id: int) -> Any:
+    user: User = _get(User, user_id)
+    ensure("view", user)
+    return render_template("agencies/user.html", user=user, form=ConfirmForm())
+
+
+@blueprint.post("/users/<int:user_id>/approve")
+def user_approve(user_id: int) -> Any:
+    user: User = _get(User, user_id)
+    ensure("approve", user)
+    if ConfirmForm().validate_on_submit():
+        db = get_db()
+        users.approve(db, current_user, user)  # type: ignore[arg-type]
+        db.commit()
+        flash(f"{user.name}'s account has been approved. Now give them their roles.", "success")
+    return redirect(url_for(".user_roles", user_id=user.id))
+
+
+@blueprint.route("/users/<int:user_id>/suspend", methods=["GET", "POST"])
+def user_suspend(user_id: int) -> Any:
+    user: User = _get(User, user_id)
+    ensure("suspend", user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        db = get_db()
+        users.suspend(db, current_user, user)  # type: ignore[arg-type]
+        db.commit()
+        flash(f"{user.name}'s account has been suspended.", "success")
+        return redirect(url_for(".user_detail", user_id=user.id))
+    return render_template("agencies/suspend.html", user=user, form=form)
+
+
+@blueprint.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
+def user_roles(user_id: int) -> Any:
+    user: User = _get(User, user_id)
+    ensure("assign_roles", user)
+    form = RolesForm(
+        data={"roles": [role.value for role in user.roles]} if request.method == "GET" else None
+    )
+    form.offer(grantable_roles(current_user))  # type: ignore[arg-type]
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            users.set_roles(
+                db,
+                current_user,
+                user,
+                [Role(value) for value in form.roles.data or []],  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            db.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.commit()
+            flash(f"{user.name}'s roles have been saved.", "success")
+            return redirect(url_for(".user_detail", user_id=user.id))
+    return render_template("agencies/roles.html", user=user, form=form)

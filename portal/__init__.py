@@ -1,0 +1,81 @@
+"""The multi-agency learning panel portal: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, send_from_directory
+from flask_wtf import CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config, db, errors, security, signin, templating, views
+from portal.config import ConfigError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Flask:
+    app = Flask(__name__, instance_path=os.path.join(ROOT, "instance"), static_folder=None)
+    app.config.update(config.from_environment(environ or os.environ, app.instance_path))
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=app.config["TRUSTED_PROXIES"],
+            x_proto=app.config["TRUSTED_PROXIES"],
+            x_host=app.config["TRUSTED_PROXIES"],
+        )
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(os.path.join(ROOT, "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    _serve_assets(app)
+    db.init_app(app)
+    CSRFProtect(app)
+    WTFormsHelpers(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    signin.init_app(app)
+    app.register_blueprint(views.blueprint)
+
+    from agencies.views import blueprint as agencies_blueprint
+    from portal.cli import register_commands
+
+    app.register_blueprint(agencies_blueprint)
+    register_commands(app)
+    return app
+
+
+def _serve_assets(app: Flask) -> None:
+    """GOV.UK Frontend's built files, straight from the npm package installed at set-up."""
+    govuk = app.config["GOVUK_FRONTEND_DIR"]
+    if not os.path.isfile(os.path.join(govuk, "govuk-frontend.min.css")):
+        raise ConfigError(
+            f"GOV.UK Frontend is not installed at {govuk}. Run `npm ci` (scripts/setup does)."
+        )
+    own = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+
+    def govuk_assets(filename: str) -> Any:
+        return send_from_directory(os.path.join(govuk, "assets"), filename, max_age=86400)
+
+    def static(filename: str) -> Any:
+        if filename.startswith("govuk/"):
+            return send_from_directory(govuk, filename.removeprefix("govuk/"), max_age=86400)
+        return send_from_directory(own, filename, max_age=3600)
+
+    app.add_url_rule("/assets/<path:filename>", "assets", govuk_assets)
+    app.add_url_rule("/static/<path:filename>", "static", static)

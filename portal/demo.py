@@ -1,0 +1,221 @@
+"""Demo mode: fictional agencies and people, and a local sign-in provider for each agency.
+
+Every person and organisation here is invented, apart from the Metropolitan Police's name.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import click
+import requests
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.serving import run_simple
+
+from agencies import agencies
+from agencies.models import Agency, AgencyKind, Role, RoleGrant, User, UserStatus
+from portal.db import get_db, utcnow
+
+PROVIDER_HOST = "127.0.0.1"
+PORTAL_PORT = 5000
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    subject: str
+    name: str
+    roles: tuple[Role, ...]
+    approved: bool = True
+
+    @property
+    def email(self) -> str:
+        return self.name.lower().replace(" ", ".").replace("dr.", "") + "@example.gov.uk"
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    name: str
+    kind: AgencyKind
+    slug: str
+    port: int
+    people: tuple[DemoPerson, ...]
+
+    @property
+    def issuer(self) -> str:
+        return f"http://{PROVIDER_HOST}:{self.port}"
+
+
+def _person(name: str, role: Role, *more: Role) -> DemoPerson:
+    return DemoPerson(
+        f"{name.lower().replace(' ', '.')} ({role.label.lower()})", name, (role, *more)
+    )
+
+
+DEMO_AGENCIES = (
+    DemoAgency(
+        "HM Inspectorate of Probation (demo)",
+        AgencyKind.INSPECTORATE,
+        "demo-hmip",
+        9401,
+        (
+            _person("Alex Morgan", Role.ADMINISTRATOR),
+            _person("Sam Okafor", Role.OBSERVER),
+        ),
+    ),
+    DemoAgency(
+        "Probation Service, Northshire (demo)",
+        AgencyKind.PROBATION,
+        "demo-probation",
+        9402,
+        (
+            _person("Grace Hill", Role.AGENCY_LEAD),
+            _person("Priya Shah", Role.PANEL_CHAIR),
+            _person("Tom Reed", Role.PANEL_MEMBER),
+            _person("Chris Evans", Role.PRACTITIONER),
+        ),
+    ),
+    DemoAgency(
+        "Metropolitan Police",
+        AgencyKind.POLICE,
+        "demo-met-police",
+        9403,
+        (
+            _person("David Clarke", Role.AGENCY_LEAD),
+            _person("Hannah Price", Role.PANEL_MEMBER),
+            _person("Omar Malik", Role.PRACTITIONER),
+            DemoPerson("jordan.lee (new starter)", "Jordan Lee", (), approved=False),
+        ),
+    ),
+    DemoAgency(
+        "Northshire Children's Services (demo)",
+        AgencyKind.CHILDRENS_SERVICES,
+        "demo-childrens-services",
+        9404,
+        (
+            _person("Fiona Grant", Role.AGENCY_LEAD),
+            _person("Ben Carter", Role.PANEL_MEMBER),
+        ),
+    ),
+    DemoAgency(
+        "Northshire Mental Health NHS Trust (demo)",
+        AgencyKind.MENTAL_HEALTH,
+        "demo-mental-health",
+        9405,
+        (
+            _person("Aisha Rahman", Role.AGENCY_LEAD),
+            _person("Mark Jones", Role.PANEL_MEMBER),
+        ),
+    ),
+)
+
+
+def seed(db: Session) -> None:
+    """Add the demo agencies and their approved people; running it again changes nothing."""
+    for demo in DEMO_AGENCIES:
+        if db.scalar(select(Agency.id).where(Agency.name == demo.name)):
+            continue
+        agency = agencies.register_agency(
+            db,
+            None,
+            name=demo.name,
+            kind=demo.kind,
+            slug=demo.slug,
+            issuer=demo.issuer,
+            client_id="learning-panel-portal",
+            is_demo=True,
+        )
+        for person in demo.people:
+            if not person.approved:
+                continue  # they will be made pending at their first sign-in
+            db.add(
+                User(
+                    issuer=demo.issuer,
+                    subject=person.subject,
+                    agency_id=agency.id,
+                    name=person.name,
+                    email=person.email,
+                    status=UserStatus.APPROVED,
+                    approved_at=utcnow(),
+                    role_grants=[RoleGrant(role=role) for role in person.roles],
+                )
+            )
+    db.commit()
+
+
+def provider_command(demo: DemoAgency) -> list[str]:
+    """The command that runs this agency's local OpenID Connect provider."""
+    command = [sys.executable, "-m", "oidc_provider_mock", "--host", PROVIDER_HOST]
+    command += ["--port", str(demo.port), "--require-nonce", "--no-refresh-token"]
+    for person in demo.people:
+        claims = {"sub": person.subject, "name": person.name, "email": person.email}
+        command += ["--user-claims", json.dumps(claims)]
+    return command
+
+
+def wait_for(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            requests.get(url, timeout=1).raise_for_status()
+            return
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex((PROVIDER_HOST, port)) != 0
+
+
+@click.group("demo", help="Demo mode: fictional agencies, people and local sign-in providers.")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command("seed")
+def seed_command() -> None:
+    """Add the demo agencies and people to the database."""
+    seed(get_db())
+    click.echo("Demo agencies and people are in place.")
+
+
+@demo_group.command("serve")
+@click.option("--port", default=PORTAL_PORT, show_default=True)
+def serve_command(port: int) -> None:
+    """Start each demo agency's sign-in provider, then the portal."""
+    if not current_app.config["DEMO_PROVIDERS_ALLOWED"]:
+        raise click.ClickException("Demo providers run only with PORTAL_MODE=demo.")
+    busy = [str(d.port) for d in DEMO_AGENCIES if not _port_free(d.port)]
+    if busy or not _port_free(port):
+        raise click.ClickException(
+            f"Port(s) {', '.join(busy + ([] if _port_free(port) else [str(port)]))} are in use: "
+            "is the demo already running?"
+        )
+    for demo in DEMO_AGENCIES:
+        # The local providers accept any client secret; a fresh one keeps real ones out of sight.
+        current_app.config["OIDC_CLIENT_SECRETS"].setdefault(
+            demo.slug.upper().replace("-", "_"), secrets.token_urlsafe(24)
+        )
+    processes = [subprocess.Popen(provider_command(demo)) for demo in DEMO_AGENCIES]  # noqa: S603
+    try:
+        for demo in DEMO_AGENCIES:
+            wait_for(demo.issuer + "/.well-known/openid-configuration")
+        click.echo(
+            f"\n  The portal is at http://{PROVIDER_HOST}:{port}/ — sign in as any demo person.\n"
+        )
+        run_simple(PROVIDER_HOST, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)

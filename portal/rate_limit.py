@@ -1,0 +1,48 @@
+"""A fixed-window rate limit kept in the database, so every process behind the load balancer
+counts the same requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Integer, String, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.db import Base, UtcDateTime, utcnow
+
+
+class RateLimitWindow(Base):
+    __tablename__ = "rate_limit_windows"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def allow(db: Session, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one hit for `key`; False once more than `limit` came in the current window.
+
+    Commits, so the count holds even when the request goes on to fail.
+    """
+    now = utcnow()
+    start = datetime.fromtimestamp(
+        now.timestamp() // window_seconds * window_seconds, tz=now.tzinfo
+    )
+    where = (RateLimitWindow.key == key, RateLimitWindow.window_start == start)
+    counted = cast(
+        CursorResult[Any],
+        db.execute(update(RateLimitWindow).where(*where).values(hits=RateLimitWindow.hits + 1)),
+    ).rowcount
+    if not counted:
+        db.execute(delete(RateLimitWindow).where(RateLimitWindow.window_start < start))
+        db.add(RateLimitWindow(key=key, window_start=start, hits=1))
+        try:
+            db.commit()
+        except IntegrityError:  # another process opened the window first
+            db.rollback()
+            db.execute(update(RateLimitWindow).where(*where).values(hits=RateLimitWindow.hits + 1))
+    db.commit()
+    hits = db.execute(select(RateLimitWindow.hits).where(*where)).scalar_one()
+    return hits <= limit
