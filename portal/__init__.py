@@ -12,13 +12,19 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import config, db, errors, security, signin, templating, views
+from portal import config
 from portal.config import ConfigError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Flask:
+    # Imported here, not at the top: the areas import portal's core modules, and importing
+    # `portal.db` must not pull in every area through this package's __init__.
+    from agencies.views import blueprint as agencies_blueprint
+    from portal import db, errors, security, signin, templating, views
+    from portal.cli import register_commands
+
     app = Flask(__name__, instance_path=os.path.join(ROOT, "instance"), static_folder=None)
     app.config.update(config.from_environment(environ or os.environ, app.instance_path))
     app.config.update(overrides)
@@ -51,10 +57,6 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     templating.init_app(app)
     signin.init_app(app)
     app.register_blueprint(views.blueprint)
-
-    from agencies.views import blueprint as agencies_blueprint
-    from portal.cli import register_commands
-
     app.register_blueprint(agencies_blueprint)
     register_commands(app)
     return app

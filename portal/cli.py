@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from agencies import agencies
@@ -22,7 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo.demo_group)
 
 
-@click.group("db", help="Create or change the database schema (Alembic migrations).")
+@click.group("db", cls=AppGroup, help="Create or change the database schema (Alembic migrations).")
 def db_group() -> None:
     pass
 
@@ -42,6 +42,7 @@ def db_downgrade(revision: str) -> None:
 
 
 @click.command("add-agency")
+@with_appcontext
 @click.option("--name", required=True)
 @click.option("--kind", type=click.Choice([kind.value for kind in AgencyKind]), required=True)
 @click.option("--slug", required=True, help="Short name used in URLs and the secret's variable.")
@@ -58,6 +59,7 @@ def add_agency(name: str, kind: str, slug: str, issuer: str, client_id: str) -> 
 
 
 @click.command("add-administrator")
+@with_appcontext
 @click.option("--agency-slug", required=True)
 @click.option("--subject", required=True, help="The person's subject (sub) at their provider.")
 @click.option("--name", required=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import click
 import requests
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import run_simple
@@ -177,7 +178,9 @@ def _port_free(port: int) -> bool:
         return probe.connect_ex((PROVIDER_HOST, port)) != 0
 
 
-@click.group("demo", help="Demo mode: fictional agencies, people and local sign-in providers.")
+@click.group(
+    "demo", cls=AppGroup, help="Demo mode: fictional agencies, people and local sign-in providers."
+)
 def demo_group() -> None:
     pass
 

@@ -106,8 +106,11 @@ def begin(db: Session, client: Client, provider_id: int) -> tuple[str, str]:
     return url, attempt.state
 
 
-def take_attempt(db: Session, state: str | None, expected_state: str | None) -> SignInAttempt:
+def take_attempt(db: Session, params: dict[str, str], expected_state: str | None) -> SignInAttempt:
     """The pending sign-in this browser started, removed so that it cannot be used again."""
+    if "error" in params:
+        raise SignInError("provider_refused:" + params["error"][:60], _PROVIDER_SAID_NO)
+    state = params.get("state")
     if not state or not expected_state or state != expected_state:
         raise SignInError("state_mismatch", _START_AGAIN)
     attempt = db.get(SignInAttempt, state)
@@ -119,8 +122,6 @@ def take_attempt(db: Session, state: str | None, expected_state: str | None) -> 
 
 def complete(client: Client, attempt: SignInAttempt, params: dict[str, str]) -> dict[str, Any]:
     """Exchange the authorization code and return the verified ID token's claims."""
-    if "error" in params:
-        raise SignInError("provider_refused:" + params["error"][:60], _PROVIDER_SAID_NO)
     if not params.get("code"):
         raise SignInError("no_code", _START_AGAIN)
     metadata = discover(client.issuer)

@@ -166,12 +166,12 @@ def callback(slug: str) -> Any:
         _refuse(db, slug, "unknown_agency")
         return render_template("signin/unknown_agency.html"), 403
     try:
-        attempt = oidc.take_attempt(
-            db, request.args.get("state"), session.pop("sign_in_state", None)
-        )
+        params = request.args.to_dict()
+        attempt = oidc.take_attempt(db, params, session.pop("sign_in_state", None))
+        db.commit()  # each attempt is used once, whatever happens next
         if attempt.provider_id != provider.id:
             raise oidc.SignInError("provider_mismatch", "Your sign-in could not be completed.")
-        claims = oidc.complete(_client(provider), attempt, request.args.to_dict())
+        claims = oidc.complete(_client(provider), attempt, params)
     except oidc.SignInError as error:
         db.rollback()
         _refuse(db, slug, error.reason)

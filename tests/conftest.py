@@ -1,0 +1,134 @@
+"""Fixtures: every test that touches the database runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from agencies import agencies
+from agencies.models import Agency, AgencyKind, User
+from portal import create_app, migrate
+from portal.db import Base
+from tests.support import people
+from tests.support.postgres import running_server
+from tests.support.providers import Provider, provider_process
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with running_server() as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "portal.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    yield url
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "PORTAL_MODE": "test",
+            "DATABASE_URL": database_url,
+            # The provider processes accept any secret; these show the secrets come from here.
+            "OIDC_CLIENT_SECRET_PROBATION": "probation-test-secret",
+            "OIDC_CLIENT_SECRET_POLICE": "police-test-secret",
+        }
+    )
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session of the test's own, apart from those the requests use."""
+    session: Session = app.extensions["db_sessionmaker"]()
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def provider() -> Iterator[Provider]:
+    with provider_process() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def _tampering_provider() -> Iterator[Provider]:
+    with provider_process(tampering=True) as running:
+        yield running
+
+
+@pytest.fixture
+def tampering_provider(_tampering_provider: Provider) -> Iterator[Provider]:
+    yield _tampering_provider
+    _tampering_provider.misbehave("honest")
+
+
+@pytest.fixture
+def agency(app: Flask, db: Session, provider: Provider) -> Agency:
+    """A probation agency whose staff sign in with the plain provider process."""
+    registered = agencies.register_agency(
+        db,
+        None,
+        name="Northshire Probation",
+        kind=AgencyKind.PROBATION,
+        slug="probation",
+        issuer=provider.issuer,
+        client_id="learning-panel-portal",
+    )
+    db.commit()
+    return registered
+
+
+@pytest.fixture
+def admin(app: Flask, db: Session, agency: Agency) -> User:
+    return people.administrator(app, db, "probation", "ada", "Ada Lovelace")
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on the page at `url`."""
+    page = client.get(url)
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, f"no form with a CSRF token on {url} ({page.status_code})"
+    return match.group(1)
