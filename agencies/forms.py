@@ -11,7 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import URL, InputRequired, Length, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, InputRequired, Length, Regexp, ValidationError
 
 from agencies.agencies import SLUG_PATTERN
 from agencies.models import AgencyKind, Role
@@ -50,7 +51,7 @@ class AgencyForm(ProviderFields):
     kind = SelectField(
         "Type of agency",
         widget=GovSelect(),
-        choices=[(kind.value, kind.label) for kind in AgencyKind],
+        choices=[SelectChoice(kind.value, kind.label) for kind in AgencyKind],
         validators=[InputRequired(message="Select the type of agency")],
     )
     slug = StringField(
@@ -74,11 +75,20 @@ class ProviderForm(ProviderFields):
 
 
 class RolesForm(FlaskForm):
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(), choices=[])
+    roles = SelectMultipleField(
+        "Roles", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
     submit = SubmitField("Save roles", widget=GovSubmitInput())
 
     def offer(self, roles: frozenset[Role]) -> None:
-        self.roles.choices = [(role.value, role.label) for role in Role if role in roles]
+        self.roles.choices = [
+            SelectChoice(role.value, role.label) for role in Role if role in roles
+        ]
+
+    def validate_roles(self, field: SelectMultipleField) -> None:
+        offered = {value for value, *_rest in field.iter_choices()}
+        if not set(field.data or []) <= offered:
+            raise ValidationError("Select only roles from the list: you cannot give the others")
 
 
 class ConfirmForm(FlaskForm):

@@ -50,12 +50,12 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     )
     _serve_assets(app)
     db.init_app(app)
+    signin.init_app(app)  # before CSRF: an anonymous visitor is sent to sign in, whatever they sent
     CSRFProtect(app)
     WTFormsHelpers(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    signin.init_app(app)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(agencies_blueprint)
     register_commands(app)
