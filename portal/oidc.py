@@ -120,8 +120,10 @@ def take_attempt(db: Session, params: dict[str, str], expected_state: str | None
     return attempt
 
 
-def complete(client: Client, attempt: SignInAttempt, params: dict[str, str]) -> dict[str, Any]:
-    """Exchange the authorization code and return the verified ID token's claims."""
+def complete(
+    client: Client, attempt: SignInAttempt, params: dict[str, str]
+) -> tuple[dict[str, Any], str]:
+    """Exchange the authorization code; return the verified ID token's claims, and the token."""
     if not params.get("code"):
         raise SignInError("no_code", _START_AGAIN)
     metadata = discover(client.issuer)
@@ -135,7 +137,8 @@ def complete(client: Client, attempt: SignInAttempt, params: dict[str, str]) -> 
         raise SignInError("token_exchange_failed", _START_AGAIN) from error
     if "id_token" not in token:
         raise SignInError("no_id_token", _NOT_TRUSTED)
-    return verify_id_token(client, metadata, token, attempt.nonce)
+    claims = verify_id_token(client, metadata, token, attempt.nonce)
+    return claims, token["id_token"]
 
 
 def verify_id_token(
@@ -181,7 +184,9 @@ def _key_set(metadata: dict[str, Any]) -> KeySet:
         raise SignInError("provider_unavailable", _UNAVAILABLE) from error
 
 
-def logout_url(issuer: str, post_logout_redirect_uri: str, client_id: str) -> str | None:
+def logout_url(
+    issuer: str, post_logout_redirect_uri: str, client_id: str, id_token: str | None
+) -> str | None:
     """Where to send the browser to sign out at the provider, if it publishes such a page."""
     try:
         endpoint = discover(issuer).get("end_session_endpoint")
@@ -192,7 +197,11 @@ def logout_url(issuer: str, post_logout_redirect_uri: str, client_id: str) -> st
     request = requests.Request(
         "GET",
         endpoint,
-        params={"post_logout_redirect_uri": post_logout_redirect_uri, "client_id": client_id},
+        params={
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "client_id": client_id,
+            "id_token_hint": id_token,
+        },
     ).prepare()
     return request.url
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from authlib.common.security import generate_token
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.db import Base, UtcDateTime, utcnow
@@ -24,12 +24,14 @@ class SignInSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(40))
+    # Sent back to the provider at sign-out so it knows whose session to end.
+    id_token: Mapped[str | None] = mapped_column(Text)
 
 
-def start(db: Session, user_id: int) -> SignInSession:
+def start(db: Session, user_id: int, id_token: str | None) -> SignInSession:
     now = utcnow()
     sign_in_session = SignInSession(
-        id=generate_token(43), user_id=user_id, started_at=now, last_seen_at=now
+        id=generate_token(43), user_id=user_id, started_at=now, last_seen_at=now, id_token=id_token
     )
     db.add(sign_in_session)
     return sign_in_session

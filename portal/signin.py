@@ -171,7 +171,7 @@ def callback(slug: str) -> Any:
         db.commit()  # each attempt is used once, whatever happens next
         if attempt.provider_id != provider.id:
             raise oidc.SignInError("provider_mismatch", "Your sign-in could not be completed.")
-        claims = oidc.complete(_client(provider), attempt, params)
+        claims, id_token = oidc.complete(_client(provider), attempt, params)
     except oidc.SignInError as error:
         db.rollback()
         _refuse(db, slug, error.reason)
@@ -189,7 +189,7 @@ def callback(slug: str) -> Any:
     next_url = session.get("next")
     # A new session id at every sign-in: nothing from before survives it.
     session.clear()
-    sign_in_session = sign_in_sessions.start(db, user.id)
+    sign_in_session = sign_in_sessions.start(db, user.id, id_token)
     user.last_signed_in_at = utcnow()
     audit.record(db, user.id, "signin.succeeded", "user", user.id, issuer=provider.issuer)
     db.commit()
@@ -217,19 +217,22 @@ def pending() -> Any:
 @login_required
 def sign_out() -> Any:
     user: User = current_user  # type: ignore[assignment]
+    db = get_db()
+    sign_in_session = db.get(sign_in_sessions.SignInSession, session.get("sign_in_session", ""))
     provider = user.agency.provider
     logout_at = None
     if provider is not None:
         logout_at = oidc.logout_url(
-            provider.issuer, url_for("signin.signed_out", _external=True), provider.client_id
+            provider.issuer,
+            url_for("signin.signed_out", _external=True),
+            provider.client_id,
+            sign_in_session.id_token if sign_in_session else None,
         )
     if request.method == "GET":
         if logout_at:
             allow_form_action(_origin(logout_at))
         return render_template("signin/sign_out.html")
 
-    db = get_db()
-    sign_in_session = db.get(sign_in_sessions.SignInSession, session.get("sign_in_session", ""))
     if sign_in_session is not None:
         sign_in_sessions.end(sign_in_session, "signed_out")
     audit.record(db, user.id, "signout", "user", user.id)

@@ -185,6 +185,7 @@ def upgrade() -> None:
         sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("end_reason", sa.String(length=40), nullable=True),
+        sa.Column("id_token", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_sign_in_sessions_user_id_users")
         ),

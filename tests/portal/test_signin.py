@@ -431,3 +431,13 @@ def test_over_https_the_session_cookie_is_secure(database_url: str) -> None:
     assert set_cookie.startswith("__Host-portal=")
     assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
     app.extensions["db_engine"].dispose()
+
+
+def test_sign_out_tells_the_provider_whose_session_to_end(
+    client: FlaskClient, db: Session, chair: User
+) -> None:
+    sign_in(client, "probation", "grace")
+    id_token = db.scalars(select(SignInSession)).one().id_token
+    assert id_token and id_token.count(".") == 2
+    location = client.post("/sign-out", data={"csrf_token": _token(client)}).headers["Location"]
+    assert parse_qs(urlsplit(location).query)["id_token_hint"] == [id_token]
