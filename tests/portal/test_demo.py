@@ -1,0 +1,62 @@
+"""The demo: its data, and a sign-in through a demo agency's own provider process."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from agencies.models import AgencyKind, IdentityProvider, Role, User
+from portal import demo
+from portal.demo import DEMO_AGENCIES, provider_command
+from tests.support.providers import sign_in
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+
+def test_demo_covers_four_kinds_of_agency_and_every_role() -> None:
+    kinds = {agency.kind for agency in DEMO_AGENCIES}
+    assert {
+        AgencyKind.PROBATION,
+        AgencyKind.POLICE,
+        AgencyKind.CHILDRENS_SERVICES,
+        AgencyKind.MENTAL_HEALTH,
+    } <= kinds
+    roles = {role for agency in DEMO_AGENCIES for person in agency.people for role in person.roles}
+    assert roles == set(Role)
+
+
+def test_readme_names_every_demo_person() -> None:
+    for agency in DEMO_AGENCIES:
+        for person in agency.people:
+            assert f"| {agency.name} | {person.subject} |" in README
+
+
+def test_seeding_twice_adds_nothing_more(db: Session) -> None:
+    demo.seed(db)
+    demo.seed(db)
+    people = sum(1 for agency in DEMO_AGENCIES for person in agency.people if person.approved)
+    assert db.scalar(select(func.count()).select_from(User)) == people
+    assert db.scalars(select(IdentityProvider)).all()[0].is_demo
+
+
+def test_a_demo_person_signs_in_through_their_agencys_provider(app: Flask, db: Session) -> None:
+    demo.seed(db)
+    police = next(agency for agency in DEMO_AGENCIES if agency.kind is AgencyKind.POLICE)
+    app.config["OIDC_CLIENT_SECRETS"]["DEMO_MET_POLICE"] = "demo-test-secret"
+    process = subprocess.Popen(  # noqa: S603
+        provider_command(police), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        demo.wait_for(police.issuer + "/.well-known/openid-configuration")
+        client = app.test_client()
+        lead = police.people[0]
+        assert sign_in(client, police.slug, lead.subject).headers["Location"] == "/"
+        page = client.get("/").get_data(as_text=True)
+        assert "David Clarke" in page and "Metropolitan Police" in page and "Agency lead" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
