@@ -12,6 +12,8 @@ from portal import audit
 from portal.errors import DomainError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Short names that would clash with the sign-in pages' own addresses (/sign-in/pending).
+RESERVED_SLUGS = frozenset({"pending"})
 
 
 def list_agencies(db: Session) -> list[Agency]:
@@ -110,7 +112,9 @@ def _check_unique(
             raise DomainError(
                 "The short name must use only lower-case letters, numbers and hyphens."
             )
-        if db.scalar(select(IdentityProvider.id).where(IdentityProvider.slug == slug)):
+        if slug in RESERVED_SLUGS or db.scalar(
+            select(IdentityProvider.id).where(IdentityProvider.slug == slug)
+        ):
             raise DomainError(f"The short name {slug} is already used by another agency.")
     if issuer is not None:
         other = db.scalar(select(IdentityProvider.id).where(IdentityProvider.issuer == issuer))
