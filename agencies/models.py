@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UtcDateTime, utcnow
+from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
 
 
-class AgencyKind(StrEnum):
+class AgencyKind(LabelledEnum):
     PROBATION = "probation"
     POLICE = "police"
     CHILDRENS_SERVICES = "childrens_services"
@@ -24,9 +23,9 @@ class AgencyKind(StrEnum):
     VOLUNTARY_SECTOR = "voluntary_sector"
     INSPECTORATE = "inspectorate"
 
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
+    @staticmethod
+    def _labels() -> dict[AgencyKind, str]:
+        return _KIND_LABELS
 
 
 _KIND_LABELS = {
@@ -44,7 +43,7 @@ _KIND_LABELS = {
 }
 
 
-class Role(StrEnum):
+class Role(LabelledEnum):
     ADMINISTRATOR = "administrator"
     AGENCY_LEAD = "agency_lead"
     PANEL_CHAIR = "panel_chair"
@@ -52,9 +51,9 @@ class Role(StrEnum):
     PRACTITIONER = "practitioner"
     OBSERVER = "observer"
 
-    @property
-    def label(self) -> str:
-        return _ROLE_LABELS[self]
+    @staticmethod
+    def _labels() -> dict[Role, str]:
+        return _ROLE_LABELS
 
 
 _ROLE_LABELS = {
@@ -67,22 +66,10 @@ _ROLE_LABELS = {
 }
 
 
-class UserStatus(StrEnum):
+class UserStatus(LabelledEnum):
     PENDING = "pending"
     APPROVED = "approved"
     SUSPENDED = "suspended"
-
-
-def _enum(enum_class: type[StrEnum], name: str) -> Enum:
-    # Stored as plain strings with a CHECK constraint, so adding a value is a small migration.
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=40,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Agency(Base):
@@ -90,7 +77,7 @@ class Agency(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[AgencyKind] = mapped_column(_enum(AgencyKind, "agency_kind"))
+    kind: Mapped[AgencyKind] = mapped_column(enum_column(AgencyKind, "agency_kind"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -134,7 +121,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     status: Mapped[UserStatus] = mapped_column(
-        _enum(UserStatus, "user_status"), default=UserStatus.PENDING
+        enum_column(UserStatus, "user_status"), default=UserStatus.PENDING
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -176,7 +163,7 @@ class RoleGrant(Base):
     __tablename__ = "role_grants"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from agencies.access import grantable_roles
 from agencies.models import IdentityProvider, Role, RoleGrant, User, UserStatus
 from portal import audit
 from portal.db import utcnow
 from portal.errors import DomainError
-from portal.policy import can, grantable_roles
+from portal.policy import can
 
 
 def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[str, Any]) -> User:

@@ -8,11 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from agencies import agencies, users
+from agencies.access import grantable_roles
 from agencies.forms import AgencyForm, ConfirmForm, ProviderForm, RolesForm
 from agencies.models import Agency, AgencyKind, Role, User
 from portal.db import get_db
 from portal.errors import DomainError
-from portal.policy import ensure, grantable_roles, require
+from portal.policy import ensure, require
 
 blueprint = Blueprint("agencies", __name__)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +47,32 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+class LabelledEnum(StrEnum):
+    """An enum whose members read well on a page: 'requires_improvement' → 'Requires improvement'.
+
+    An enum with other wording defines `_labels`, a function returning {member: label}.
+    """
+
+    @property
+    def label(self) -> str:
+        labels = getattr(type(self), "_labels", None)
+        if labels is not None:
+            return str(labels()[self])
+        return self.value.replace("_", " ").capitalize()
+
+
+def enum_column(enum_class: type[StrEnum], name: str) -> Enum:
+    """Stored as plain strings with a CHECK constraint, so adding a value is a small migration."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=40,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,8 @@
-"""Who may do what: the one place access rules live, asked as `can(user, action, obj)`."""
+"""Who may do what, asked the same way everywhere: `can(user, action, obj)`.
+
+Each area states its rules in its own `access.py` with `@rule(action, type)`; this module
+holds the one way of asking them, so routes, services and templates never disagree.
+"""
 
 from __future__ import annotations
 
@@ -9,58 +13,35 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
-from agencies.models import Role, User, UserStatus
-
 F = TypeVar("F", bound=Callable[..., Any])
+Rule = Callable[[Any, Any], bool]
 
-# Roles an agency lead may hand out to their own agency's staff; only an administrator
-# may make someone an administrator.
-LEAD_GRANTABLE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR}
-
-
-def _is_admin(user: User) -> bool:
-    return user.has_role(Role.ADMINISTRATOR)
+_RULES: dict[tuple[str, type | None], Rule] = {}
 
 
-def _leads_agency_of(user: User, target: User) -> bool:
-    return user.has_role(Role.AGENCY_LEAD) and user.agency_id == target.agency_id
+def rule(action: str, on: type | None = None) -> Callable[[Rule], Rule]:
+    """Declare who may do `action` (to an object of type `on`)."""
 
+    def register(check: Rule) -> Rule:
+        if (action, on) in _RULES:
+            raise LookupError(f"a rule for {action!r} on {on} is already declared")
+        _RULES[(action, on)] = check
+        return check
 
-def _may_manage(user: User, target: User) -> bool:
-    return target.id != user.id and (_is_admin(user) or _leads_agency_of(user, target))
-
-
-_RULES: dict[tuple[str, type | None], Callable[[User, Any], bool]] = {
-    ("view_dashboard", None): lambda user, _: True,
-    ("manage_agencies", None): lambda user, _: _is_admin(user),
-    ("list_users", None): lambda user, _: _is_admin(user) or user.has_role(Role.AGENCY_LEAD),
-    ("view", User): lambda user, target: (
-        target.id == user.id or _is_admin(user) or _leads_agency_of(user, target)
-    ),
-    ("approve", User): lambda user, target: (
-        target.status is UserStatus.PENDING and _may_manage(user, target)
-    ),
-    ("suspend", User): lambda user, target: (
-        target.status is UserStatus.APPROVED and _may_manage(user, target)
-    ),
-    ("assign_roles", User): lambda user, target: (
-        target.status is UserStatus.APPROVED and _may_manage(user, target)
-    ),
-}
+    return register
 
 
 def can(user: Any, action: str, obj: object = None) -> bool:
-    """True if `user` may do `action` (to `obj`); unknown combinations are a programming error."""
-    rule = _RULES.get((action, None if obj is None else type(obj)))
-    if rule is None:
+    """True if `user` may do `action` (to `obj`); unknown combinations are a programming error.
+
+    Nobody who is signed out, pending or suspended may do anything.
+    """
+    check = _RULES.get((action, None if obj is None else type(obj)))
+    if check is None:
         raise LookupError(f"no access rule for {action!r} on {type(obj).__name__}")
-    if not isinstance(user, User) or not user.is_active:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return rule(user, obj)
-
-
-def grantable_roles(user: User) -> frozenset[Role]:
-    return frozenset(Role) if _is_admin(user) else LEAD_GRANTABLE_ROLES
+    return check(user, obj)
 
 
 def require(action: str) -> Callable[[F], F]:
@@ -73,7 +54,6 @@ def require(action: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.access_rule = action  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -1,0 +1,85 @@
+"""Access rules for agencies and their people, rule by rule."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from agencies import agencies, users
+from agencies.access import grantable_roles
+from agencies.models import AgencyKind, Role, User
+from portal.policy import can
+from tests.support import people
+from tests.support.providers import Provider
+
+
+@pytest.fixture
+def cast(
+    db: Session, admin: User, provider: Provider, tampering_provider: Provider
+) -> dict[str, User]:
+    """People of two agencies: probation (with its lead) and police (with theirs)."""
+    agencies.register_agency(
+        db,
+        None,
+        name="Northshire Police",
+        kind=AgencyKind.POLICE,
+        slug="police",
+        issuer=tampering_provider.issuer,
+        client_id="portal",
+    )
+    db.commit()
+    probation, police = people.provider_of(db, "probation"), people.provider_of(db, "police")
+    return {
+        "admin": admin,
+        "lead": people.person(db, admin, probation, "lead", [Role.AGENCY_LEAD]),
+        "practitioner": people.person(db, admin, probation, "practitioner", [Role.PRACTITIONER]),
+        "pending": people.person(db, None, probation, "pending", approved=False),
+        "police_lead": people.person(db, admin, police, "police-lead", [Role.AGENCY_LEAD]),
+        "police_pending": people.person(db, None, police, "police-pending", approved=False),
+    }
+
+
+def test_only_the_administrator_manages_agencies(cast: dict[str, User]) -> None:
+    assert can(cast["admin"], "manage_agencies")
+    assert not can(cast["lead"], "manage_agencies")
+    assert not can(cast["practitioner"], "manage_agencies")
+
+
+def test_leads_and_administrators_list_users(cast: dict[str, User]) -> None:
+    assert can(cast["admin"], "list_users")
+    assert can(cast["lead"], "list_users")
+    assert not can(cast["practitioner"], "list_users")
+
+
+def test_agency_lead_approves_their_own_agencys_people_only(cast: dict[str, User]) -> None:
+    assert can(cast["lead"], "approve", cast["pending"])
+    assert not can(cast["lead"], "approve", cast["police_pending"])
+    assert can(cast["police_lead"], "approve", cast["police_pending"])
+    assert can(cast["admin"], "approve", cast["police_pending"])
+    assert not can(cast["practitioner"], "approve", cast["pending"])
+
+
+def test_nobody_changes_their_own_roles(cast: dict[str, User]) -> None:
+    assert not can(cast["lead"], "assign_roles", cast["lead"])
+    assert not can(cast["admin"], "assign_roles", cast["admin"])
+    assert can(cast["lead"], "assign_roles", cast["practitioner"])
+
+
+def test_only_administrators_grant_the_administrator_role(cast: dict[str, User]) -> None:
+    assert Role.ADMINISTRATOR in grantable_roles(cast["admin"])
+    assert Role.ADMINISTRATOR not in grantable_roles(cast["lead"])
+
+
+def test_pending_and_suspended_people_may_do_nothing(db: Session, cast: dict[str, User]) -> None:
+    assert not can(cast["pending"], "view_dashboard")
+    users.suspend(db, db.merge(cast["admin"]), cast["lead"])
+    db.commit()
+    assert not can(cast["lead"], "view_dashboard")
+    assert not can(cast["lead"], "approve", cast["pending"])
+
+
+def test_anonymous_visitors_may_do_nothing(cast: dict[str, User]) -> None:
+    from flask_login import AnonymousUserMixin
+
+    assert not can(AnonymousUserMixin(), "view_dashboard")
+    assert not can(None, "view", cast["lead"])
