@@ -1,14 +1,37 @@
 """Every model of the portal, imported in one place so the metadata knows every table."""
 
 from agencies.models import Agency, IdentityProvider, RoleGrant, User
+from panels.actions import Action, ActionUpdate
+from panels.cases import Case
+from panels.contributions import ChronologyEntry, Contribution, ContributionRevision
+from panels.learning import LearningPoint, Theme
+from panels.panels import Invitation, Panel, PanelMember
+from panels.sessions import PanelSession, SessionAttendee
 from portal.audit import AuditEvent
+from portal.notices import Notice
 from portal.oidc import SignInAttempt
+from portal.outbox import OutboxEmail
 from portal.rate_limit import RateLimitWindow
 from portal.sign_in_sessions import SignInSession
 
 __all__ = [
+    "Action",
+    "ActionUpdate",
     "Agency",
     "AuditEvent",
+    "Case",
+    "ChronologyEntry",
+    "Contribution",
+    "ContributionRevision",
+    "Invitation",
+    "LearningPoint",
+    "Notice",
+    "OutboxEmail",
+    "Panel",
+    "PanelMember",
+    "PanelSession",
+    "SessionAttendee",
+    "Theme",
     "IdentityProvider",
     "RateLimitWindow",
     "RoleGrant",

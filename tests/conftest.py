@@ -5,18 +5,18 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.orm import Session
 
 from agencies import agencies
 from agencies.models import Agency, AgencyKind, User
 from portal import create_app, migrate
-from portal.db import Base
 from tests.support import people
 from tests.support.postgres import running_server
 from tests.support.providers import Provider, provider_process
@@ -30,30 +30,38 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
+    """A migrated template database on a server of the tests' own; yields the server's URL."""
     with running_server() as url:
         migrate.upgrade(url)
+        with _maintenance(url) as connection:
+            connection.execute(text("ALTER DATABASE portal IS_TEMPLATE true"))
         yield url
+
+
+@contextmanager
+def _maintenance(url: str) -> Iterator[Connection]:
+    engine = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        yield connection
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 ) -> Iterator[str]:
+    """A fresh copy of the migrated database for each test."""
     if request.param == "sqlite":
         path = tmp_path / "portal.db"
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
-    url: str = request.getfixturevalue("postgres_url")
-    yield url
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    server: str = request.getfixturevalue("postgres_server")
+    with _maintenance(server) as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS portal_test WITH (FORCE)"))
+        connection.execute(text("CREATE DATABASE portal_test TEMPLATE portal"))
+    yield server.rsplit("/", 1)[0] + "/portal_test"
 
 
 @pytest.fixture
