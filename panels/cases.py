@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, ForeignKey, Select, String, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from agencies.models import User
+from agencies.models import Role, User
+from portal import audit
 from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from portal.errors import DomainError
+from portal.policy import authorise
+
+if TYPE_CHECKING:
+    from panels.panels import Panel
 
 
 class ProbationRegion(LabelledEnum):
@@ -108,3 +115,69 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     created_by: Mapped[User] = relationship()
+    panels: Mapped[list[Panel]] = relationship(viewonly=True, order_by="Panel.id")
+
+
+# Operations ---------------------------------------------------------------------------------
+
+CASE_FIELDS = (
+    "reference",
+    "region",
+    "offence_category",
+    "offence_date",
+    "charge_date",
+    "high_profile",
+    "mappa_category",
+    "mappa_level",
+    "review_status",
+    "quality_rating",
+)
+
+
+def create_case(db: Session, actor: User, **fields: Any) -> Case:
+    authorise(actor, "create_case", None, "Only a panel chair or administrator can add a case.")
+    _check_reference(db, fields["reference"])
+    case = Case(created_by_id=actor.id, **fields)
+    db.add(case)
+    db.flush()
+    audit.record(db, actor.id, "case.created", "case", case.id, reference=case.reference)
+    return case
+
+
+def update_case(db: Session, actor: User, case: Case, **fields: Any) -> None:
+    authorise(actor, "edit", case, "Only the person who added this case can change it.")
+    if fields["reference"] != case.reference:
+        _check_reference(db, fields["reference"])
+    changes = {
+        name: [_plain(getattr(case, name)), _plain(value)]
+        for name, value in fields.items()
+        if getattr(case, name) != value
+    }
+    for name, value in fields.items():
+        setattr(case, name, value)
+    if changes:
+        audit.record(db, actor.id, "case.updated", "case", case.id, **changes)
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _check_reference(db: Session, reference: str) -> None:
+    if db.scalar(select(Case.id).where(Case.reference == reference)):
+        raise DomainError(f"A case with the reference {reference} already exists.")
+
+
+def visible_cases(db: Session, user: User) -> Select[Case]:
+    """The cases `user` may see: their own, those of panels they sit on, or all for an admin."""
+    from panels.panels import Panel, PanelMember
+
+    query = select(Case)
+    if user.has_role(Role.ADMINISTRATOR):
+        return query
+    on_panels = (
+        select(Panel.case_id)
+        .join(PanelMember, PanelMember.panel_id == Panel.id)
+        .where(PanelMember.user_id == user.id)
+    )
+    return query.where(or_(Case.created_by_id == user.id, Case.id.in_(on_panels)))

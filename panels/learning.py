@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
-from agencies.models import Agency
+from agencies.models import Agency, User
+from panels.cases import Case, ProbationRegion
+from panels.panels import Panel
+from portal import audit, richtext
 from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from portal.errors import DomainError
+from portal.policy import authorise
+from portal.templating import LONDON
 
 
 class LearningLevel(LabelledEnum):
@@ -62,9 +81,216 @@ class LearningPoint(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     shared_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
+    panel: Mapped[Panel] = relationship()
     themes: Mapped[list[Theme]] = relationship(
         secondary=learning_point_themes, lazy="selectin", order_by="Theme.name"
     )
     agencies: Mapped[list[Agency]] = relationship(
         secondary=learning_point_agencies, lazy="selectin", order_by="Agency.name"
+    )
+
+
+# Operations ---------------------------------------------------------------------------------
+
+
+def active_themes(db: Session) -> list[Theme]:
+    return list(db.scalars(select(Theme).where(Theme.active).order_by(Theme.name)))
+
+
+def record(
+    db: Session,
+    actor: User,
+    panel: Panel,
+    *,
+    title: str,
+    description: str,
+    level: LearningLevel,
+    theme_ids: list[int],
+    agency_ids: list[int],
+) -> LearningPoint:
+    authorise(actor, "manage", panel, "Only the panel's chair can record agreed learning.")
+    point = LearningPoint(panel=panel, created_by_id=actor.id)
+    _fill(db, point, title, description, level, theme_ids, agency_ids)
+    db.add(point)
+    db.flush()
+    audit.record(db, actor.id, "learning.recorded", "learning_point", point.id, title=point.title)
+    return point
+
+
+def revise(
+    db: Session,
+    actor: User,
+    point: LearningPoint,
+    *,
+    title: str,
+    description: str,
+    level: LearningLevel,
+    theme_ids: list[int],
+    agency_ids: list[int],
+) -> None:
+    authorise(actor, "manage", point, "Learning can be changed by the chair until it is shared.")
+    _fill(db, point, title, description, level, theme_ids, agency_ids)
+    audit.record(db, actor.id, "learning.revised", "learning_point", point.id)
+
+
+def _fill(
+    db: Session,
+    point: LearningPoint,
+    title: str,
+    description: str,
+    level: LearningLevel,
+    theme_ids: list[int],
+    agency_ids: list[int],
+) -> None:
+    if not theme_ids:
+        raise DomainError("Choose at least one theme.")
+    themes = list(db.scalars(select(Theme).where(Theme.id.in_(theme_ids), Theme.active)))
+    invited = {invitation.agency_id: invitation.agency for invitation in point.panel.invitations}
+    if len(themes) != len(set(theme_ids)) or not set(agency_ids) <= set(invited):
+        raise DomainError("Choose themes from the list and agencies invited to the panel.")
+    point.title, point.description, point.level = title.strip(), richtext.clean(description), level
+    point.themes = themes
+    point.agencies = [invited[agency_id] for agency_id in agency_ids]
+
+
+def share(db: Session, actor: User, point: LearningPoint) -> None:
+    """Share with the agencies concerned: every approved member of them can now read it."""
+    from panels import notify
+
+    authorise(
+        actor, "share", point, "Only the chair can share learning, once it names the agencies."
+    )
+    point.shared_at = utcnow()
+    audit.record(
+        db,
+        actor.id,
+        "learning.shared",
+        "learning_point",
+        point.id,
+        agencies=[agency.id for agency in point.agencies],
+    )
+    for agency in point.agencies:
+        notify.tell(
+            db,
+            notify.agency_leads(db, agency.id),
+            f"Learning from the panel for case {point.panel.case.reference} has been shared "
+            f"with {agency.name}: {point.title}",
+            f"/learning/{point.id}",
+            "Learning shared with your agency",
+        )
+
+
+@dataclass(frozen=True)
+class LibraryFilter:
+    text: str = ""
+    theme_id: int | None = None
+    agency_id: int | None = None
+    region: ProbationRegion | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def visible_learning(db: Session, user: User) -> Select[LearningPoint]:
+    """Learning of the panels `user` may see, and learning shared with their agency."""
+    from panels.panels import visible_panels
+
+    panels = visible_panels(db, user).with_only_columns(Panel.id)
+    shared_with_agency = select(learning_point_agencies.c.learning_point_id).where(
+        learning_point_agencies.c.agency_id == user.agency_id
+    )
+    return select(LearningPoint).where(
+        or_(
+            LearningPoint.panel_id.in_(panels),
+            and_(LearningPoint.shared_at.is_not(None), LearningPoint.id.in_(shared_with_agency)),
+        )
+    )
+
+
+def library(
+    db: Session, user: User, wanted: LibraryFilter, page: int, per_page: int
+) -> tuple[list[LearningPoint], int, list[tuple[str, int]]]:
+    """One page of the learning `user` may see, filtered; the total; and how often each theme
+    recurs among all of it (most frequent first)."""
+    query = _filtered(visible_learning(db, user), wanted)
+    ids = query.with_only_columns(LearningPoint.id).scalar_subquery()
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    points = list(
+        db.scalars(
+            query.options(joinedload(LearningPoint.panel).joinedload(Panel.case))
+            .order_by(LearningPoint.created_at.desc(), LearningPoint.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).unique()
+    )
+    recurring = db.execute(
+        select(Theme.name, func.count(learning_point_themes.c.learning_point_id))
+        .join(learning_point_themes, learning_point_themes.c.theme_id == Theme.id)
+        .where(learning_point_themes.c.learning_point_id.in_(ids))
+        .group_by(Theme.name)
+        .order_by(func.count(learning_point_themes.c.learning_point_id).desc(), Theme.name)
+    ).all()
+    return points, total, [(name, count) for name, count in recurring]
+
+
+def _filtered(
+    query: Select[LearningPoint], wanted: LibraryFilter
+) -> Select[LearningPoint]:
+    if wanted.text:
+        pattern = f"%{wanted.text.strip()}%"
+        query = query.where(
+            or_(LearningPoint.title.ilike(pattern), LearningPoint.description.ilike(pattern))
+        )
+    if wanted.theme_id:
+        query = query.where(
+            LearningPoint.id.in_(
+                select(learning_point_themes.c.learning_point_id).where(
+                    learning_point_themes.c.theme_id == wanted.theme_id
+                )
+            )
+        )
+    if wanted.agency_id:
+        query = query.where(
+            LearningPoint.id.in_(
+                select(learning_point_agencies.c.learning_point_id).where(
+                    learning_point_agencies.c.agency_id == wanted.agency_id
+                )
+            )
+        )
+    if wanted.region:
+        query = query.where(
+            LearningPoint.panel_id.in_(
+                select(Panel.id)
+                .join(Case, Case.id == Panel.case_id)
+                .where(Case.region == wanted.region)
+            )
+        )
+    if wanted.since:
+        query = query.where(LearningPoint.created_at >= _start_of(wanted.since))
+    if wanted.until:
+        query = query.where(LearningPoint.created_at < _start_of(wanted.until + timedelta(days=1)))
+    return query
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight in UK time at the start of `day`, as a UTC timestamp."""
+    return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC)
+
+
+def shared_with_agency(db: Session, user: User, limit: int) -> list[LearningPoint]:
+    """The newest learning shared with `user`'s agency, for "Learning shared with my agency"."""
+    return list(
+        db.scalars(
+            select(LearningPoint)
+            .join(
+                learning_point_agencies,
+                learning_point_agencies.c.learning_point_id == LearningPoint.id,
+            )
+            .where(
+                learning_point_agencies.c.agency_id == user.agency_id,
+                LearningPoint.shared_at.is_not(None),
+            )
+            .options(joinedload(LearningPoint.panel).joinedload(Panel.case))
+            .order_by(LearningPoint.shared_at.desc())
+            .limit(limit)
+        ).unique()
     )

@@ -15,6 +15,17 @@ class DomainError(Exception):
         self.message = message
 
 
+class EditConflict(DomainError):
+    """Someone else saved the record since the form was loaded: nothing was overwritten."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            "Someone else saved changes while you were editing. Your text is below, not yet "
+            "saved: check their changes, then save again."
+        )
+        self.current_version = current_version
+
+
 _PAGES = {
     400: "Sorry, there is a problem with your request",
     403: "You do not have permission to see this page",

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
+from portal.errors import DomainError
+
 F = TypeVar("F", bound=Callable[..., Any])
 Rule = Callable[[Any, Any], bool]
 
@@ -63,3 +65,9 @@ def ensure(action: str, obj: object) -> None:
     """Stop the request with 403 unless the current user may do `action` to `obj`."""
     if not can(current_user, action, obj):
         abort(403)
+
+
+def authorise(user: Any, action: str, obj: object, message: str) -> None:
+    """For services: raise DomainError(message) unless `user` may do `action` to `obj`."""
+    if not can(user, action, obj):
+        raise DomainError(message)
