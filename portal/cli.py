@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from types import FrameType
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from agencies import agencies
 from agencies.models import AgencyKind, IdentityProvider, Role, RoleGrant, User, UserStatus
-from portal import audit, migrate
+from portal import audit, migrate, outbox
 from portal.db import get_db, utcnow
 
 
@@ -19,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(add_agency)
     app.cli.add_command(add_administrator)
+    app.cli.add_command(send_email)
     app.cli.add_command(demo.demo_group)
 
 
@@ -80,6 +86,54 @@ def add_administrator(agency_slug: str, subject: str, name: str) -> None:
     audit.record(db, None, "user.made_administrator", "user", user.id, via="command line")
     db.commit()
     click.echo(f"{name} is a portal administrator.")
+
+
+@click.command("send-email")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between looks at the outbox.",
+)
+def send_email(once: bool, interval: float) -> None:
+    """Send the emails waiting in the outbox, retrying failures later (the mail worker)."""
+    db = get_db()
+    settings = outbox.smtp_settings(current_app.config)
+    if once:
+        click.echo(_counts(outbox.send_due(db, settings)))
+        return
+    stop = threading.Event()
+
+    def _stop(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    # Stop between batches on SIGTERM (how process managers stop a service) as on Ctrl+C.
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo(f"Sending email through {settings.host}:{settings.port} every {interval:g} s.")
+    try:
+        while not stop.is_set():
+            try:
+                report = outbox.send_due(db, settings)
+            except SQLAlchemyError:
+                # The database may be restarting; keep the worker alive and look again later.
+                db.rollback()
+                current_app.logger.exception("could not read the outbox")
+                report = outbox.SendReport()
+            if report.handled:
+                click.echo(_counts(report))
+            # A full batch means more may be waiting: look again straight away.
+            if report.handled < outbox.DEFAULT_BATCH:
+                stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.")
+
+
+def _counts(report: outbox.SendReport) -> str:
+    return f"Sent {report.sent}, failed {report.failed}, given up {report.given_up}."
 
 
 def main() -> None:

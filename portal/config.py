@@ -76,4 +76,12 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
             "govuk",
         ),
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the sign-in session
+        "SMTP_HOST": environ.get("SMTP_HOST") or "localhost",
+        "SMTP_PORT": int(environ.get("SMTP_PORT") or "25"),
+        "SMTP_USERNAME": environ.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _flag(environ, "SMTP_STARTTLS", default=False),
+        "MAIL_FROM": environ.get("MAIL_FROM") or "learning-panels@localhost",
+        # Emails are read outside the portal, so their links must say where it is.
+        "PORTAL_BASE_URL": (environ.get("PORTAL_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
     }
