@@ -232,9 +232,7 @@ def library(
     return points, total, [(name, count) for name, count in recurring]
 
 
-def _filtered(
-    query: Select[LearningPoint], wanted: LibraryFilter
-) -> Select[LearningPoint]:
+def _filtered(query: Select[LearningPoint], wanted: LibraryFilter) -> Select[LearningPoint]:
     if wanted.text:
         pattern = f"%{wanted.text.strip()}%"
         query = query.where(
@@ -276,21 +274,18 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC)
 
 
-def shared_with_agency(db: Session, user: User, limit: int) -> list[LearningPoint]:
-    """The newest learning shared with `user`'s agency, for "Learning shared with my agency"."""
-    return list(
-        db.scalars(
-            select(LearningPoint)
-            .join(
-                learning_point_agencies,
-                learning_point_agencies.c.learning_point_id == LearningPoint.id,
-            )
-            .where(
-                learning_point_agencies.c.agency_id == user.agency_id,
-                LearningPoint.shared_at.is_not(None),
-            )
-            .options(joinedload(LearningPoint.panel).joinedload(Panel.case))
-            .order_by(LearningPoint.shared_at.desc())
-            .limit(limit)
-        ).unique()
+def shared_with(agency_id: int) -> Select[LearningPoint]:
+    """Learning shared with an agency, newest first: "Learning shared with my agency"."""
+    return (
+        select(LearningPoint)
+        .join(
+            learning_point_agencies,
+            learning_point_agencies.c.learning_point_id == LearningPoint.id,
+        )
+        .where(
+            learning_point_agencies.c.agency_id == agency_id,
+            LearningPoint.shared_at.is_not(None),
+        )
+        .options(joinedload(LearningPoint.panel).joinedload(Panel.case))
+        .order_by(LearningPoint.shared_at.desc(), LearningPoint.id.desc())
     )

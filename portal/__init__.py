@@ -22,6 +22,7 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     # Imported here, not at the top: the areas import portal's core modules, and importing
     # `portal.db` must not pull in every area through this package's __init__.
     from agencies.views import blueprint as agencies_blueprint
+    from panels.views import blueprint as panels_blueprint
     from portal import db, errors, security, signin, templating, views
     from portal.cli import register_commands
 
@@ -58,6 +59,7 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     templating.init_app(app)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(agencies_blueprint)
+    app.register_blueprint(panels_blueprint)
     register_commands(app)
     return app
 

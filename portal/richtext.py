@@ -39,3 +39,10 @@ def to_plain(markup: str) -> str:
     text = re.sub(r"</li>", "\n", text)
     stripped = bleach.clean(text, tags=set(), strip=True)
     return re.sub(r"\n{3,}", "\n\n", html.unescape(stripped)).strip()
+
+
+def to_editable(markup: str) -> str:
+    """Cleaned HTML back into what someone types: paragraphs as blank lines, other tags kept."""
+    text = re.sub(r"</p>\s*<p>", "\n\n", markup)
+    text = re.sub(r"^<p>|</p>$", "", text)
+    return re.sub(r"<br\s*/?>", "\n", text)

@@ -105,7 +105,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for("views.dashboard")
+    return url_for("panels.dashboard")
 
 
 def _client(provider: IdentityProvider) -> oidc.Client:
@@ -132,7 +132,7 @@ def _usable_provider(slug: str) -> IdentityProvider | None:
 @blueprint.get("/sign-in")
 def choose() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("views.dashboard"))
+        return redirect(url_for("panels.dashboard"))
     providers = list_sign_in_providers(get_db(), current_app.config["DEMO_PROVIDERS_ALLOWED"])
     session["next"] = _safe_next(request.args.get("next"))
     return render_template("signin/choose.html", providers=providers)

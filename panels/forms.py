@@ -1,0 +1,357 @@
+"""Forms for the panel pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from panels.actions import RESPONSES
+from panels.cases import (
+    MappaCategory,
+    MappaLevel,
+    OffenceCategory,
+    ProbationRegion,
+    QualityRating,
+    ReviewStatus,
+)
+from panels.contributions import SECTIONS
+from panels.learning import LearningLevel
+from portal.db import LabelledEnum
+from portal.templating import LONDON
+
+
+def choices(enum: type[LabelledEnum], blank: str | None = None) -> list[SelectChoice]:
+    options = [SelectChoice(member.value, member.label) for member in enum]
+    return ([SelectChoice("", blank)] if blank is not None else []) + options
+
+
+class UkDateField(DateField):
+    """A GOV.UK date input: day, month and year boxes."""
+
+    def __init__(self, label: str, required: str | None = None, **kwargs: Any) -> None:
+        validators = [InputRequired(message=required)] if required else [Optional()]
+        super().__init__(
+            label, format="%d %m %Y", widget=GovDateInput(), validators=validators, **kwargs
+        )
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(" ".join(valuelist), "%d %m %Y").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+
+
+class VersionedForm(FlaskForm):
+    """A form editing a record: it carries the version the editor started from."""
+
+    version = HiddenField()
+
+    def version_seen(self) -> int:
+        return int(self.version.data or 0)
+
+
+def _text(label: str, message: str | None = None, max_length: int = 200) -> StringField:
+    validators: list[Any] = [Length(max=max_length)]
+    if message:
+        validators.insert(0, InputRequired(message=message))
+    return StringField(label, widget=GovTextInput(), validators=validators)
+
+
+def _area(label: str, message: str | None = None, rows: int = 6) -> TextAreaField:
+    validators: list[Any] = [Length(max=50_000)]
+    if message:
+        validators.insert(0, InputRequired(message=message))
+    return TextAreaField(
+        label, widget=GovTextArea(), validators=validators, render_kw={"rows": rows}
+    )
+
+
+class CaseForm(FlaskForm):
+    reference = _text("Case reference", "Enter the case reference", 40)
+    region = SelectField(
+        "Probation region",
+        widget=GovSelect(),
+        choices=choices(ProbationRegion, "Choose a region"),
+        validators=[InputRequired(message="Choose the probation region")],
+    )
+    offence_category = SelectField(
+        "Offence",
+        widget=GovSelect(),
+        choices=choices(OffenceCategory, "Choose an offence"),
+        validators=[InputRequired(message="Choose the offence")],
+    )
+    offence_date = UkDateField("Date of the offence", "Enter the date of the offence")
+    charge_date = UkDateField("Date of charge (if charged)")
+    high_profile = BooleanField("High-profile case", widget=GovCheckboxInput())
+    mappa_category = SelectField(
+        "MAPPA category", widget=GovSelect(), choices=choices(MappaCategory, "Not a MAPPA case")
+    )
+    mappa_level = SelectField(
+        "MAPPA level", widget=GovSelect(), choices=choices(MappaLevel, "Not managed at a level")
+    )
+    review_status = SelectField(
+        "SFO review status",
+        widget=GovSelect(),
+        choices=choices(ReviewStatus),
+        validators=[InputRequired(message="Choose the review's status")],
+    )
+    quality_rating = SelectField(
+        "Quality rating of the review",
+        widget=GovSelect(),
+        choices=choices(QualityRating, "Not rated yet"),
+    )
+    submit = SubmitField("Save case", widget=GovSubmitInput())
+
+    def validate_charge_date(self, field: UkDateField) -> None:
+        if field.data and self.offence_date.data and field.data < self.offence_date.data:
+            raise ValidationError("The date of charge cannot be before the offence")
+
+    def fields(self) -> dict[str, Any]:
+        """The case's fields as the services take them."""
+
+        def optional(enum: type[LabelledEnum], value: str | None) -> Any:
+            return enum(value) if value else None
+
+        return {
+            "reference": (self.reference.data or "").strip(),
+            "region": ProbationRegion(self.region.data),
+            "offence_category": OffenceCategory(self.offence_category.data),
+            "offence_date": self.offence_date.data,
+            "charge_date": self.charge_date.data,
+            "high_profile": self.high_profile.data,
+            "mappa_category": optional(MappaCategory, self.mappa_category.data),
+            "mappa_level": optional(MappaLevel, self.mappa_level.data),
+            "review_status": ReviewStatus(self.review_status.data),
+            "quality_rating": optional(QualityRating, self.quality_rating.data),
+        }
+
+
+class PanelForm(VersionedForm):
+    terms_of_reference = _area("Terms of reference", "Write the panel's terms of reference", rows=8)
+    contribution_deadline = UkDateField("Deadline for agencies' contributions")
+    action_plan_target_date = UkDateField("Target date for the action plan")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_action_plan_target_date(self, field: UkDateField) -> None:
+        deadline = self.contribution_deadline.data
+        if field.data and deadline and field.data < deadline:
+            raise ValidationError("The action plan cannot be due before the contributions")
+
+
+class InviteForm(FlaskForm):
+    agency = SelectField(
+        "Agency",
+        widget=GovSelect(),
+        coerce=int,
+        validators=[InputRequired(message="Choose an agency to invite")],
+    )
+    submit = SubmitField("Invite agency", widget=GovSubmitInput())
+
+
+class MemberForm(FlaskForm):
+    user = SelectField(
+        "Person",
+        widget=GovSelect(),
+        coerce=int,
+        validators=[InputRequired(message="Choose a person")],
+    )
+    role = HiddenField()
+    submit = SubmitField("Add to panel", widget=GovSubmitInput())
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something: only its CSRF token and, maybe, a value."""
+
+    value = HiddenField()
+
+
+class ContributionForm(VersionedForm):
+    involvement = _area(SECTIONS["involvement"], rows=8)
+    analysis = _area(SECTIONS["analysis"], rows=8)
+    good_practice = _area(SECTIONS["good_practice"])
+    learning = _area(SECTIONS["learning"])
+    proposed_actions = _area(SECTIONS["proposed_actions"])
+    submit = SubmitField("Save draft", widget=GovSubmitInput())
+
+    def sections(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in SECTIONS}
+
+
+class EventForm(FlaskForm):
+    event_date = UkDateField("Date", "Enter the date of the event")
+    event = _area("What happened", "Describe the event", rows=3)
+    agency_action = _area("What the agency did", rows=3)
+    comment = _area("Comment on the practice", rows=3)
+    submit = SubmitField("Add to chronology", widget=GovSubmitInput())
+
+
+class ReturnForm(FlaskForm):
+    comments = _area("Comments for the agency", "Say what the agency should change")
+    submit = SubmitField("Return to the agency", widget=GovSubmitInput())
+
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+
+
+class SessionForm(VersionedForm):
+    day = UkDateField("Date", "Enter the date of the session")
+    start = _text("Start time", "Enter the start time, like 14:30", 5)
+    duration_minutes = IntegerField(
+        "Length in minutes",
+        widget=GovTextInput(),
+        default=120,
+        validators=[
+            InputRequired(message="Enter the length in minutes"),
+            NumberRange(min=15, max=600, message="The length must be between 15 and 600 minutes"),
+        ],
+    )
+    location = _text("Place", max_length=300)
+    online_link = StringField(
+        "Online meeting link",
+        widget=GovTextInput(),
+        validators=[Optional(), URL(message="Enter the link as a web address"), Length(max=500)],
+    )
+    agenda = _area("Agenda", rows=8)
+    submit = SubmitField("Save session", widget=GovSubmitInput())
+
+    def validate_start(self, field: StringField) -> None:
+        if not _TIME.match(field.data or ""):
+            raise ValidationError("Enter the start time as hours and minutes, like 14:30")
+
+    def starts_at(self) -> datetime:
+        """The start, entered in UK time, as a UTC timestamp."""
+        match = _TIME.match(self.start.data or "")
+        assert match and self.day.data
+        local = datetime.combine(self.day.data, time(int(match[1]), int(match[2])), LONDON)
+        return local.astimezone(UTC)
+
+
+class MinutesForm(VersionedForm):
+    minutes = _area("Minutes", rows=12)
+    decisions = _area("Decisions", rows=6)
+    submit = SubmitField("Save minutes", widget=GovSubmitInput())
+
+
+class LearningForm(FlaskForm):
+    title = _text("Learning point", "Summarise the learning in a line")
+    description = _area("What was learnt", rows=6)
+    level = RadioField(
+        "Level it applies to",
+        widget=GovRadioInput(),
+        choices=choices(LearningLevel),
+        validators=[InputRequired(message="Choose the level the learning applies to")],
+    )
+    themes = SelectMultipleField(
+        "Themes",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        validators=[InputRequired(message="Choose at least one theme")],
+    )
+    agencies = SelectMultipleField("Agencies it concerns", widget=GovCheckboxesInput(), coerce=int)
+    submit = SubmitField("Save learning", widget=GovSubmitInput())
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class LibraryForm(FlaskForm):
+    """The learning library's filters: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", widget=GovTextInput(), validators=[Length(max=200)])
+    theme = SelectField("Theme", widget=GovSelect(), coerce=_int_or_none, validate_choice=False)
+    agency = SelectField("Agency", widget=GovSelect(), coerce=_int_or_none, validate_choice=False)
+    region = SelectField(
+        "Region",
+        widget=GovSelect(),
+        choices=choices(ProbationRegion, "Any region"),
+        validate_choice=False,
+    )
+    since = UkDateField("Recorded on or after")
+    until = UkDateField("Recorded on or before")
+    submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class ActionForm(VersionedForm):
+    description = _area("Action", "Describe what will be done", rows=4)
+    owner_agency = SelectField(
+        "Owning agency",
+        widget=GovSelect(),
+        coerce=int,
+        validators=[InputRequired(message="Choose the agency that owns the action")],
+    )
+    owner_role = _text("Owner's role", "Give the role responsible, like Head of Public Protection")
+    target_date = UkDateField("Target date", "Enter the target date")
+    measure_of_success = _area("Measure of success", "Say how success will be evidenced", rows=3)
+    learning_point = SelectField(
+        "Learning it answers", widget=GovSelect(), coerce=_int_or_none, validate_choice=False
+    )
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+
+class ResponseForm(FlaskForm):
+    answer = RadioField(
+        "Your agency's answer",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(state.value, state.label) for state in RESPONSES],
+        validators=[InputRequired(message="Choose Agreed, Partly agreed or Not agreed")],
+    )
+    reason = _area("Reason (needed for Partly agreed and Not agreed)", rows=4)
+    submit = SubmitField("Send answer", widget=GovSubmitInput())
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.answer.data in ("partly_agreed", "not_agreed") and not (field.data or "").strip():
+            raise ValidationError("Say why your agency has not fully agreed the action")
+
+
+class ProgressForm(FlaskForm):
+    text = _area("Progress and its evidence", "Describe the progress and its evidence", rows=5)
+    submit = SubmitField("Add progress", widget=GovSubmitInput())
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()

@@ -1,0 +1,14 @@
+"""The panel pages, one module per part of a panel's work, on one blueprint."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("panels", __name__)
+
+# Each module adds its routes to the blueprint.
+import panels.views.actions  # noqa: E402, F401
+import panels.views.cases  # noqa: E402, F401
+import panels.views.contributions  # noqa: E402, F401
+import panels.views.home  # noqa: E402, F401
+import panels.views.learning  # noqa: E402, F401
+import panels.views.panels  # noqa: E402, F401
+import panels.views.sessions  # noqa: E402, F401

@@ -1,0 +1,205 @@
+"""Pages for the action plan: adding actions, agencies' answers, progress, sign-off, exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from panels import actions
+from panels.actions import Action, ActionFields, ActionState
+from panels.forms import ActionForm, ButtonForm, ProgressForm, ResponseForm, today
+from panels.learning import LearningPoint
+from panels.panels import Panel
+from panels.views import blueprint
+from portal import audit
+from portal.db import get_db
+from portal.pages import REFUSED, Refused, attempt, get_or_404, paginate
+from portal.policy import ensure
+
+
+def _load(action_id: int, what: str) -> Action:
+    action = get_or_404(Action, action_id)
+    ensure(what, action)
+    return action
+
+
+def _back(action: Action) -> Any:
+    return redirect(url_for(".action_detail", action_id=action.id))
+
+
+def _offer(form: ActionForm, panel: Panel) -> None:
+    form.owner_agency.choices = [
+        (invitation.agency_id, invitation.agency.name) for invitation in panel.invitations
+    ]
+    points = get_db().scalars(select(LearningPoint).where(LearningPoint.panel_id == panel.id))
+    form.learning_point.choices = [("", "None")] + [(point.id, point.title) for point in points]
+
+
+def _fields(form: ActionForm) -> ActionFields:
+    return ActionFields(
+        description=form.description.data or "",
+        owner_agency_id=form.owner_agency.data or 0,
+        owner_role=form.owner_role.data or "",
+        target_date=form.target_date.data or date.today(),
+        measure_of_success=form.measure_of_success.data or "",
+        learning_point_id=form.learning_point.data,
+    )
+
+
+@blueprint.get("/panels/<int:panel_id>/actions")
+def action_plan(panel_id: int) -> Any:
+    panel = get_or_404(Panel, panel_id)
+    ensure("view", panel)
+    return render_template(
+        "panels/action_plan.html",
+        panel=panel,
+        page=paginate(actions.plan_of(panel.id)),
+        today=today(),
+    )
+
+
+@blueprint.get("/panels/<int:panel_id>/actions.csv")
+def action_plan_csv(panel_id: int) -> Any:
+    from panels.action_plan_export import action_plan_csv as render_csv
+
+    panel = _exported(panel_id, "csv")
+    body = render_csv(list(get_db().scalars(actions.plan_of(panel.id))), today())
+    return Response(
+        body.encode("utf-8-sig"),  # the byte-order mark makes Excel read the accents right
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{_name(panel)}.csv"'},
+    )
+
+
+@blueprint.get("/panels/<int:panel_id>/actions.pdf")
+def action_plan_pdf(panel_id: int) -> Any:
+    from panels.action_plan_export import action_plan_pdf as render_pdf
+
+    panel = _exported(panel_id, "pdf")
+    body = render_pdf(panel, list(get_db().scalars(actions.plan_of(panel.id))), today())
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_name(panel)}.pdf"'},
+    )
+
+
+def _exported(panel_id: int, kind: str) -> Panel:
+    panel = get_or_404(Panel, panel_id)
+    ensure("view", panel)
+    db = get_db()
+    audit.record(db, current_user.id, "action_plan.exported", "panel", panel.id, format=kind)
+    db.commit()
+    return panel
+
+
+def _name(panel: Panel) -> str:
+    return f"action-plan-{panel.case.reference}"
+
+
+@blueprint.route("/panels/<int:panel_id>/actions/new", methods=["GET", "POST"])
+def action_new(panel_id: int) -> Any:
+    panel = get_or_404(Panel, panel_id)
+    ensure("manage", panel)
+    form = ActionForm()
+    _offer(form, panel)
+    if form.validate_on_submit():
+        action = attempt(
+            form,
+            lambda: actions.propose(get_db(), current_user, panel, _fields(form)),  # type: ignore[arg-type]
+        )
+        if not isinstance(action, Refused):
+            flash("The action has been added; its agency has been asked to answer it.", "success")
+            return _back(action)
+    return render_template("panels/action_form.html", form=form, panel=panel, action=None)
+
+
+@blueprint.get("/actions/<int:action_id>")
+def action_detail(action_id: int) -> Any:
+    action = _load(action_id, "view")
+    return render_template("panels/action.html", action=action, today=today())
+
+
+@blueprint.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+def action_edit(action_id: int) -> Any:
+    action = _load(action_id, "edit")
+    form = ActionForm(obj=action)
+    _offer(form, action.panel)
+    if request.method == "GET":
+        form.version.data = str(action.version)
+        form.owner_agency.data = action.owner_agency_id
+        form.learning_point.data = action.learning_point_id
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: actions.revise(
+                get_db(),
+                current_user,  # type: ignore[arg-type]
+                action,
+                form.version_seen(),
+                _fields(form),
+            ),
+        )
+        if outcome is not REFUSED:
+            flash("The action has been saved.", "success")
+            return _back(action)
+    return render_template("panels/action_form.html", form=form, panel=action.panel, action=action)
+
+
+@blueprint.route("/actions/<int:action_id>/respond", methods=["GET", "POST"])
+def action_respond(action_id: int) -> Any:
+    action = _load(action_id, "respond")
+    form = ResponseForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: actions.respond(
+                get_db(),
+                current_user,  # type: ignore[arg-type]
+                action,
+                ActionState(form.answer.data),
+                form.reason.data or "",
+            ),
+        )
+        if outcome is not REFUSED:
+            flash("Your agency's answer has been recorded.", "success")
+            return _back(action)
+    return render_template("panels/respond_form.html", form=form, action=action)
+
+
+@blueprint.route("/actions/<int:action_id>/progress", methods=["GET", "POST"])
+def action_progress(action_id: int) -> Any:
+    action = _load(action_id, "report_progress")
+    form = ProgressForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: actions.report_progress(get_db(), current_user, action, form.text.data or ""),  # type: ignore[arg-type]
+        )
+        if outcome is not REFUSED:
+            flash("The progress has been added.", "success")
+            return _back(action)
+    return render_template("panels/progress_form.html", form=form, action=action)
+
+
+@blueprint.route("/actions/<int:action_id>/sign-off", methods=["GET", "POST"])
+def action_sign_off(action_id: int) -> Any:
+    action = _load(action_id, "sign_off")
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(form, lambda: actions.sign_off(get_db(), current_user, action))  # type: ignore[arg-type]
+        if outcome is not REFUSED:
+            flash("The action has been signed off as complete.", "success")
+            return _back(action)
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title="Sign off this action as complete?",
+        detail="Sign it off only if the evidence shows the measure of success has been met.",
+        button="Sign off as complete",
+        back=url_for(".action_detail", action_id=action.id),
+    )

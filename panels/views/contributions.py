@@ -1,0 +1,190 @@
+"""Pages for an agency's contribution: writing it, its chronology, submitting and reviewing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from panels import contributions
+from panels.contributions import SECTIONS, Contribution
+from panels.forms import ButtonForm, ContributionForm, EventForm, ReturnForm
+from panels.views import blueprint
+from portal.db import get_db
+from portal.errors import EditConflict
+from portal.pages import REFUSED, attempt, get_or_404
+from portal.policy import ensure
+
+
+def _load(contribution_id: int, action: str) -> Contribution:
+    contribution = get_or_404(Contribution, contribution_id)
+    ensure(action, contribution)
+    return contribution
+
+
+def _back(contribution: Contribution) -> Any:
+    return redirect(url_for(".contribution_detail", contribution_id=contribution.id))
+
+
+@blueprint.get("/contributions/<int:contribution_id>")
+def contribution_detail(contribution_id: int) -> Any:
+    contribution = _load(contribution_id, "view")
+    return render_template(
+        "panels/contribution.html",
+        contribution=contribution,
+        sections=SECTIONS,
+        form=ButtonForm(),
+    )
+
+
+@blueprint.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])
+def contribution_edit(contribution_id: int) -> Any:
+    contribution = _load(contribution_id, "edit")
+    form = ContributionForm(obj=contribution)
+    if request.method == "GET":
+        form.version.data = str(contribution.version)
+    theirs = None
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: contributions.save(
+                get_db(),
+                current_user,  # type: ignore[arg-type]
+                contribution,
+                form.version_seen(),
+                form.sections(),
+            ),
+        )
+        if outcome is not REFUSED:
+            flash("Your draft has been saved.", "success")
+            return _back(contribution)
+        if isinstance(getattr(form, "refused", None), EditConflict):
+            # Keep what they typed in the form; show what is saved now, and move the form on to
+            # that version so that saving again is a deliberate choice.
+            get_db().refresh(contribution)
+            theirs = contributions.sections_of(contribution)
+            form.version.data = str(contribution.version)
+    return render_template(
+        "panels/contribution_form.html",
+        form=form,
+        contribution=contribution,
+        sections=SECTIONS,
+        theirs=theirs,
+    )
+
+
+@blueprint.route("/contributions/<int:contribution_id>/events/new", methods=["GET", "POST"])
+def contribution_event_new(contribution_id: int) -> Any:
+    contribution = _load(contribution_id, "edit")
+    form = EventForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: contributions.add_event(
+                get_db(),
+                current_user,  # type: ignore[arg-type]
+                contribution,
+                event_date=form.event_date.data,  # type: ignore[arg-type]
+                event=form.event.data or "",
+                agency_action=form.agency_action.data or "",
+                comment=form.comment.data or "",
+            ),
+        )
+        if outcome is not REFUSED:
+            flash("The event has been added to the chronology.", "success")
+            return _back(contribution)
+    return render_template("panels/event_form.html", form=form, contribution=contribution)
+
+
+@blueprint.route(
+    "/contributions/<int:contribution_id>/events/<int:entry_id>/remove", methods=["GET", "POST"]
+)
+def contribution_event_remove(contribution_id: int, entry_id: int) -> Any:
+    contribution = _load(contribution_id, "edit")
+    entry = next((e for e in contribution.chronology if e.id == entry_id), None)
+    if entry is None:
+        abort(404)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: contributions.remove_event(get_db(), current_user, contribution, entry_id),  # type: ignore[arg-type]
+        )
+        if outcome is not REFUSED:
+            flash("The event has been removed from the chronology.", "success")
+            return _back(contribution)
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title="Remove this event from the chronology?",
+        detail=f"{entry.event_date:%d/%m/%Y}: {entry.event}",
+        button="Remove event",
+        warning=True,
+        back=url_for(".contribution_detail", contribution_id=contribution.id),
+    )
+
+
+@blueprint.route("/contributions/<int:contribution_id>/submit", methods=["GET", "POST"])
+def contribution_submit(contribution_id: int) -> Any:
+    contribution = _load(contribution_id, "edit")
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: contributions.submit(get_db(), current_user, contribution),  # type: ignore[arg-type]
+        )
+        if outcome is not REFUSED:
+            flash("Your contribution has been submitted to the chair.", "success")
+            return _back(contribution)
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title=f"Submit {contribution.agency.name}'s contribution?",
+        detail="The chair and the panel's members will be able to read it. You will not be "
+        "able to change it unless the chair returns it to you.",
+        button="Submit contribution",
+        back=url_for(".contribution_detail", contribution_id=contribution.id),
+    )
+
+
+@blueprint.route("/contributions/<int:contribution_id>/return", methods=["GET", "POST"])
+def contribution_return(contribution_id: int) -> Any:
+    contribution = _load(contribution_id, "review")
+    form = ReturnForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: contributions.return_to_agency(
+                get_db(),
+                current_user,  # type: ignore[arg-type]
+                contribution,
+                form.comments.data or "",
+            ),
+        )
+        if outcome is not REFUSED:
+            flash(f"The contribution has been returned to {contribution.agency.name}.", "success")
+            return _back(contribution)
+    return render_template("panels/return_form.html", form=form, contribution=contribution)
+
+
+@blueprint.route("/contributions/<int:contribution_id>/accept", methods=["GET", "POST"])
+def contribution_accept(contribution_id: int) -> Any:
+    contribution = _load(contribution_id, "review")
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: contributions.accept(get_db(), current_user, contribution),  # type: ignore[arg-type]
+        )
+        if outcome is not REFUSED:
+            flash(f"{contribution.agency.name}'s contribution has been accepted.", "success")
+            return _back(contribution)
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title=f"Accept {contribution.agency.name}'s contribution?",
+        detail="It can no longer be returned or changed.",
+        button="Accept contribution",
+        back=url_for(".contribution_detail", contribution_id=contribution.id),
+    )

@@ -1,0 +1,145 @@
+"""Pages for learning: recording and sharing it, the library, and what is shared with me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from agencies.models import Agency
+from panels import learning
+from panels.cases import ProbationRegion
+from panels.forms import ButtonForm, LearningForm, LibraryForm
+from panels.learning import LearningLevel, LearningPoint, LibraryFilter
+from panels.panels import Panel
+from panels.views import blueprint
+from portal.db import get_db
+from portal.pages import REFUSED, Page, Refused, attempt, get_or_404, paginate
+from portal.policy import ensure, require
+
+PER_PAGE = 20
+
+
+def _offer(form: LearningForm, panel: Panel) -> None:
+    form.themes.choices = [(theme.id, theme.name) for theme in learning.active_themes(get_db())]
+    form.agencies.choices = [
+        (invitation.agency_id, invitation.agency.name) for invitation in panel.invitations
+    ]
+
+
+def _fields(form: LearningForm) -> dict[str, Any]:
+    return {
+        "title": form.title.data or "",
+        "description": form.description.data or "",
+        "level": LearningLevel(form.level.data),
+        "theme_ids": list(form.themes.data or []),
+        "agency_ids": list(form.agencies.data or []),
+    }
+
+
+@blueprint.route("/panels/<int:panel_id>/learning/new", methods=["GET", "POST"])
+def learning_new(panel_id: int) -> Any:
+    panel = get_or_404(Panel, panel_id)
+    ensure("manage", panel)
+    form = LearningForm()
+    _offer(form, panel)
+    if form.validate_on_submit():
+        point = attempt(
+            form,
+            lambda: learning.record(get_db(), current_user, panel, **_fields(form)),  # type: ignore[arg-type]
+        )
+        if not isinstance(point, Refused):
+            flash("The learning has been recorded.", "success")
+            return redirect(url_for(".learning_detail", point_id=point.id))
+    return render_template("panels/learning_form.html", form=form, panel=panel, point=None)
+
+
+@blueprint.get("/learning/<int:point_id>")
+def learning_detail(point_id: int) -> Any:
+    point = get_or_404(LearningPoint, point_id)
+    ensure("view", point)
+    return render_template("panels/learning_point.html", point=point, form=ButtonForm())
+
+
+@blueprint.route("/learning/<int:point_id>/edit", methods=["GET", "POST"])
+def learning_edit(point_id: int) -> Any:
+    point = get_or_404(LearningPoint, point_id)
+    ensure("manage", point)
+    form = LearningForm(obj=point)
+    _offer(form, point.panel)
+    if request.method == "GET":
+        form.level.data = point.level.value
+        form.themes.data = [theme.id for theme in point.themes]
+        form.agencies.data = [agency.id for agency in point.agencies]
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: learning.revise(get_db(), current_user, point, **_fields(form)),  # type: ignore[arg-type]
+        )
+        if outcome is not REFUSED:
+            flash("The learning has been saved.", "success")
+            return redirect(url_for(".learning_detail", point_id=point.id))
+    return render_template("panels/learning_form.html", form=form, panel=point.panel, point=point)
+
+
+@blueprint.route("/learning/<int:point_id>/share", methods=["GET", "POST"])
+def learning_share(point_id: int) -> Any:
+    point = get_or_404(LearningPoint, point_id)
+    ensure("share", point)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(form, lambda: learning.share(get_db(), current_user, point))  # type: ignore[arg-type]
+        if outcome is not REFUSED:
+            flash("The learning has been shared with the agencies it concerns.", "success")
+            return redirect(url_for(".learning_detail", point_id=point.id))
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title="Share this learning?",
+        detail="Every approved member of "
+        + ", ".join(agency.name for agency in point.agencies)
+        + " will be able to read it, and it can no longer be changed.",
+        button="Share learning",
+        back=url_for(".learning_detail", point_id=point.id),
+    )
+
+
+@blueprint.get("/learning")
+@require("list_panels")
+def learning_library() -> Any:
+    db = get_db()
+    form = LibraryForm(request.args)
+    form.theme.choices = [("", "Any theme")] + [
+        (theme.id, theme.name) for theme in learning.active_themes(db)
+    ]
+    agencies = db.scalars(select(Agency).where(Agency.active).order_by(Agency.name)).all()
+    form.agency.choices = [("", "Any agency")] + [(agency.id, agency.name) for agency in agencies]
+    form.validate()
+    wanted = LibraryFilter(
+        text=(form.q.data or "").strip(),
+        theme_id=form.theme.data,
+        agency_id=form.agency.data,
+        region=ProbationRegion(form.region.data)
+        if form.region.data in set(ProbationRegion)
+        else None,
+        since=None if form.since.errors else form.since.data,
+        until=None if form.until.errors else form.until.data,
+    )
+    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    points, total, recurring = learning.library(db, current_user, wanted, number, PER_PAGE)  # type: ignore[arg-type]
+    return render_template(
+        "panels/library.html",
+        form=form,
+        page=Page(points, number, total, PER_PAGE),
+        recurring=recurring,
+        query_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@blueprint.get("/learning/shared")
+@require("list_panels")
+def learning_shared() -> Any:
+    query = learning.shared_with(current_user.agency_id)
+    return render_template("panels/shared.html", page=paginate(query, PER_PAGE))

@@ -1,0 +1,191 @@
+"""Pages for panel sessions: scheduling, attendance, minutes, and their PDF and calendar files."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from panels import sessions
+from panels.forms import ButtonForm, MinutesForm, SessionForm
+from panels.panels import Panel
+from panels.sessions import Attendance, PanelSession
+from panels.views import blueprint
+from portal.db import get_db
+from portal.pages import REFUSED, Refused, attempt, get_or_404
+from portal.policy import ensure
+from portal.templating import LONDON
+
+
+def _load(session_id: int, action: str) -> PanelSession:
+    session = get_or_404(PanelSession, session_id)
+    ensure(action, session)
+    return session
+
+
+def _back(session: PanelSession) -> Any:
+    return redirect(url_for(".session_detail", session_id=session.id))
+
+
+def _when(form: SessionForm) -> dict[str, Any]:
+    return {
+        "starts_at": form.starts_at(),
+        "duration_minutes": form.duration_minutes.data or 120,
+        "location": form.location.data or "",
+        "online_link": form.online_link.data or "",
+        "agenda": form.agenda.data or "",
+    }
+
+
+@blueprint.route("/panels/<int:panel_id>/sessions/new", methods=["GET", "POST"])
+def session_new(panel_id: int) -> Any:
+    panel = get_or_404(Panel, panel_id)
+    ensure("manage", panel)
+    form = SessionForm()
+    if form.validate_on_submit():
+        session = attempt(
+            form,
+            lambda: sessions.schedule(get_db(), current_user, panel, **_when(form)),  # type: ignore[arg-type]
+        )
+        if not isinstance(session, Refused):
+            flash("The session has been scheduled.", "success")
+            return _back(session)
+    return render_template("panels/session_form.html", form=form, panel=panel, session=None)
+
+
+@blueprint.get("/sessions/<int:session_id>")
+def session_detail(session_id: int) -> Any:
+    session = _load(session_id, "view")
+    return render_template("panels/session.html", session=session, panel=session.panel)
+
+
+@blueprint.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def session_edit(session_id: int) -> Any:
+    session = _load(session_id, "manage")
+    form = SessionForm(obj=session)
+    if request.method == "GET":
+        local = session.starts_at.astimezone(LONDON)
+        form.day.data, form.start.data = local.date(), f"{local:%H:%M}"
+        form.version.data = str(session.version)
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: sessions.reschedule(
+                get_db(),
+                current_user,  # type: ignore[arg-type]
+                session,
+                version=form.version_seen(),
+                **_when(form),
+            ),
+        )
+        if outcome is not REFUSED:
+            flash("The session has been saved.", "success")
+            return _back(session)
+    return render_template(
+        "panels/session_form.html", form=form, panel=session.panel, session=session
+    )
+
+
+@blueprint.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+def session_attendance(session_id: int) -> Any:
+    session = _load(session_id, "manage")
+    form = ButtonForm()
+    recorded = {attendee.user_id: attendee.attendance for attendee in session.attendees}
+    members = [member.user for member in session.panel.members]
+    if form.validate_on_submit():
+        chosen = {}
+        for person in members:
+            value = request.form.get(f"attendance-{person.id}")
+            if value:
+                chosen[person.id] = Attendance(value)
+        outcome = attempt(
+            form,
+            lambda: sessions.record_attendance(get_db(), current_user, session, chosen),  # type: ignore[arg-type]
+        )
+        if outcome is not REFUSED:
+            flash("Attendance has been recorded.", "success")
+            return _back(session)
+        recorded = chosen
+    return render_template(
+        "panels/attendance.html",
+        form=form,
+        session=session,
+        members=members,
+        recorded=recorded,
+        choices=list(Attendance),
+    )
+
+
+@blueprint.route("/sessions/<int:session_id>/minutes", methods=["GET", "POST"])
+def session_minutes(session_id: int) -> Any:
+    session = _load(session_id, "manage")
+    form = MinutesForm(obj=session)
+    if request.method == "GET":
+        form.version.data = str(session.version)
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: sessions.save_minutes(
+                get_db(),
+                current_user,  # type: ignore[arg-type]
+                session,
+                version=form.version_seen(),
+                minutes=form.minutes.data or "",
+                decisions=form.decisions.data or "",
+            ),
+        )
+        if outcome is not REFUSED:
+            flash("The minutes have been saved. Members see them once you publish them.", "success")
+            return _back(session)
+    return render_template("panels/minutes_form.html", form=form, session=session)
+
+
+@blueprint.route("/sessions/<int:session_id>/publish", methods=["GET", "POST"])
+def session_publish(session_id: int) -> Any:
+    session = _load(session_id, "manage")
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: sessions.publish_minutes(get_db(), current_user, session),  # type: ignore[arg-type]
+        )
+        if outcome is not REFUSED:
+            flash("The minutes have been published to the panel's members.", "success")
+            return _back(session)
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title="Publish the minutes to the panel's members?",
+        detail="Every member of the panel will be able to read and download them, and will be "
+        "told they are published.",
+        button="Publish minutes",
+        back=url_for(".session_detail", session_id=session.id),
+    )
+
+
+@blueprint.get("/sessions/<int:session_id>/minutes.pdf")
+def session_minutes_pdf(session_id: int) -> Any:
+    from panels.minutes_pdf import minutes_pdf
+
+    session = _load(session_id, "view_minutes")
+    name = f"minutes-{session.panel.case.reference}-{session.starts_at.astimezone(UTC):%Y%m%d}.pdf"
+    return Response(
+        minutes_pdf(session.panel, session),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blueprint.get("/sessions/<int:session_id>/calendar.ics")
+def session_calendar(session_id: int) -> Any:
+    from panels.ical import session_ics
+
+    session = _load(session_id, "view")
+    url = url_for(".session_detail", session_id=session.id, _external=True)
+    return Response(
+        session_ics(session.panel, session, url),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="panel-session-{session.id}.ics"'},
+    )
