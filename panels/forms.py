@@ -50,6 +50,7 @@ from panels.cases import (
 )
 from panels.contributions import SECTIONS
 from panels.learning import LearningLevel
+from portal import richtext
 from portal.db import LabelledEnum
 from portal.templating import LONDON
 
@@ -69,6 +70,10 @@ class UkDateField(DateField):
         )
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        if len(valuelist) != 3:
+            # Not sent at all (a filter left out of a link): the widget needs three boxes or none.
+            self.raw_data = None
+            valuelist = []
         if not valuelist or not "".join(valuelist).strip():
             self.data = None
             return
@@ -83,6 +88,14 @@ class VersionedForm(FlaskForm):
     """A form editing a record: it carries the version the editor started from."""
 
     version = HiddenField()
+    # Fields holding cleaned rich text, shown for editing as it would have been typed.
+    RICH: tuple[str, ...] = ()
+
+    def load(self, record: Any) -> None:
+        """Fill the form from `record`, to edit it."""
+        self.version.data = str(record.version)
+        for name in self.RICH:
+            getattr(self, name).data = richtext.to_editable(getattr(record, name))
 
     def version_seen(self) -> int:
         return int(self.version.data or 0)
@@ -165,6 +178,7 @@ class CaseForm(FlaskForm):
 
 
 class PanelForm(VersionedForm):
+    RICH = ("terms_of_reference",)
     terms_of_reference = _area("Terms of reference", "Write the panel's terms of reference", rows=8)
     contribution_deadline = UkDateField("Deadline for agencies' contributions")
     action_plan_target_date = UkDateField("Target date for the action plan")
@@ -204,6 +218,7 @@ class ButtonForm(FlaskForm):
 
 
 class ContributionForm(VersionedForm):
+    RICH = tuple(SECTIONS)
     involvement = _area(SECTIONS["involvement"], rows=8)
     analysis = _area(SECTIONS["analysis"], rows=8)
     good_practice = _area(SECTIONS["good_practice"])
@@ -232,6 +247,7 @@ _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
 
 class SessionForm(VersionedForm):
+    RICH = ("agenda",)
     day = UkDateField("Date", "Enter the date of the session")
     start = _text("Start time", "Enter the start time, like 14:30", 5)
     duration_minutes = IntegerField(
@@ -265,6 +281,7 @@ class SessionForm(VersionedForm):
 
 
 class MinutesForm(VersionedForm):
+    RICH = ("minutes", "decisions")
     minutes = _area("Minutes", rows=12)
     decisions = _area("Decisions", rows=6)
     submit = SubmitField("Save minutes", widget=GovSubmitInput())
@@ -317,6 +334,7 @@ class LibraryForm(FlaskForm):
 
 
 class ActionForm(VersionedForm):
+    RICH = ("description", "measure_of_success")
     description = _area("Action", "Describe what will be done", rows=4)
     owner_agency = SelectField(
         "Owning agency",

@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import run_simple
 
 from agencies import agencies
-from agencies.models import Agency, AgencyKind, Role, RoleGrant, User, UserStatus
+from agencies.models import (
+    Agency,
+    AgencyKind,
+    IdentityProvider,
+    Role,
+    RoleGrant,
+    User,
+    UserStatus,
+)
 from portal.db import get_db, utcnow
 
 PROVIDER_HOST = "127.0.0.1"
@@ -119,7 +127,10 @@ DEMO_AGENCIES = (
 
 
 def seed(db: Session) -> None:
-    """Add the demo agencies and their approved people; running it again changes nothing."""
+    """Add the demo agencies, their approved people and their panels; running it again changes
+    nothing."""
+    from panels.demo import seed_panels
+
     for demo in DEMO_AGENCIES:
         if db.scalar(select(Agency.id).where(Agency.name == demo.name)):
             continue
@@ -149,6 +160,12 @@ def seed(db: Session) -> None:
                 )
             )
     db.commit()
+    people = {
+        user.name.split()[0]: user
+        for user in db.scalars(select(User).where(User.status == UserStatus.APPROVED))
+    }
+    slugs = {provider.slug: provider.agency_id for provider in db.scalars(select(IdentityProvider))}
+    seed_panels(db, people, slugs)
 
 
 def provider_command(demo: DemoAgency) -> list[str]:

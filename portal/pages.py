@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
 
 from portal.db import get_db
-from portal.errors import DomainError
+from portal.errors import DomainError, EditConflict
 
 T = TypeVar("T")
 PER_PAGE = 25
@@ -44,6 +44,9 @@ def attempt(form: FlaskForm | None, operation: Callable[[], T]) -> T | Refused:
         if form is not None:
             form.form_errors.append(error.message)
             form.refused = error  # type: ignore[attr-defined]
+            if isinstance(error, EditConflict) and hasattr(form, "version"):
+                # Saving again is then a deliberate choice to replace what is saved now.
+                form.version.data = str(error.current_version)
         else:
             flash(error.message, "important")
         return REFUSED

@@ -130,7 +130,7 @@ def action_edit(action_id: int) -> Any:
     form = ActionForm(obj=action)
     _offer(form, action.panel)
     if request.method == "GET":
-        form.version.data = str(action.version)
+        form.load(action)
         form.owner_agency.data = action.owner_agency_id
         form.learning_point.data = action.learning_point_id
     if form.validate_on_submit():

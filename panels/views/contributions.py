@@ -43,7 +43,7 @@ def contribution_edit(contribution_id: int) -> Any:
     contribution = _load(contribution_id, "edit")
     form = ContributionForm(obj=contribution)
     if request.method == "GET":
-        form.version.data = str(contribution.version)
+        form.load(contribution)
     theirs = None
     if form.validate_on_submit():
         outcome = attempt(
@@ -60,11 +60,9 @@ def contribution_edit(contribution_id: int) -> Any:
             flash("Your draft has been saved.", "success")
             return _back(contribution)
         if isinstance(getattr(form, "refused", None), EditConflict):
-            # Keep what they typed in the form; show what is saved now, and move the form on to
-            # that version so that saving again is a deliberate choice.
+            # Keep what they typed in the form, and show what is saved now beside it.
             get_db().refresh(contribution)
             theirs = contributions.sections_of(contribution)
-            form.version.data = str(contribution.version)
     return render_template(
         "panels/contribution_form.html",
         form=form,

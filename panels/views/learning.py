@@ -15,6 +15,7 @@ from panels.forms import ButtonForm, LearningForm, LibraryForm
 from panels.learning import LearningLevel, LearningPoint, LibraryFilter
 from panels.panels import Panel
 from panels.views import blueprint
+from portal import richtext
 from portal.db import get_db
 from portal.pages import REFUSED, Page, Refused, attempt, get_or_404, paginate
 from portal.policy import ensure, require
@@ -70,6 +71,7 @@ def learning_edit(point_id: int) -> Any:
     form = LearningForm(obj=point)
     _offer(form, point.panel)
     if request.method == "GET":
+        form.description.data = richtext.to_editable(point.description)
         form.level.data = point.level.value
         form.themes.data = [theme.id for theme in point.themes]
         form.agencies.data = [agency.id for agency in point.agencies]

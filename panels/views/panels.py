@@ -104,7 +104,7 @@ def panel_edit(panel_id: int) -> Any:
     ensure("manage", panel)
     form = PanelForm(obj=panel)
     if request.method == "GET":
-        form.version.data = str(panel.version)
+        form.load(panel)
     if form.validate_on_submit():
         outcome = attempt(
             form,

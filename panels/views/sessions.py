@@ -68,7 +68,7 @@ def session_edit(session_id: int) -> Any:
     if request.method == "GET":
         local = session.starts_at.astimezone(LONDON)
         form.day.data, form.start.data = local.date(), f"{local:%H:%M}"
-        form.version.data = str(session.version)
+        form.load(session)
     if form.validate_on_submit():
         outcome = attempt(
             form,
@@ -123,7 +123,7 @@ def session_minutes(session_id: int) -> Any:
     session = _load(session_id, "manage")
     form = MinutesForm(obj=session)
     if request.method == "GET":
-        form.version.data = str(session.version)
+        form.load(session)
     if form.validate_on_submit():
         outcome = attempt(
             form,

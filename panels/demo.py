@@ -1,0 +1,375 @@
+"""Demo panels: three invented cases, their panels in different states, built through the same
+operations people use, so every screen has something to show. Nothing here is a real case."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agencies.models import User
+from panels import actions, cases, contributions, learning, panels, sessions
+from panels.actions import ActionFields, ActionState
+from panels.cases import (
+    Case,
+    MappaCategory,
+    MappaLevel,
+    OffenceCategory,
+    ProbationRegion,
+    QualityRating,
+    ReviewStatus,
+)
+from panels.learning import LearningLevel, Theme
+from panels.panels import Panel, PanelRole, PanelState
+from panels.sessions import Attendance
+
+
+def seed_panels(db: Session, people: dict[str, User], agencies: dict[str, int]) -> None:
+    """`people` by first name, `agencies` ids by demo slug; does nothing if already seeded."""
+    if db.scalar(select(Case.id).where(Case.reference == "SFO-DEMO-0142")):
+        return
+    today = date.today()
+    _monitoring_panel(db, people, agencies, today)
+    _open_panel(db, people, agencies, today)
+    _closed_panel(db, people, agencies, today)
+    db.commit()
+
+
+def _themes(db: Session, *names: str) -> list[int]:
+    return list(db.scalars(select(Theme.id).where(Theme.name.in_(names))))
+
+
+def _panel(
+    db: Session, people: dict[str, User], agencies: dict[str, int], case: Case, today: date
+) -> Panel:
+    from agencies.models import Agency
+
+    chair = people["Priya"]
+    panel = panels.open_panel(
+        db,
+        chair,
+        case,
+        terms_of_reference=(
+            "To bring together every agency involved with the person on probation in the "
+            "two years before the offence, to understand what each knew and did, and to agree "
+            "learning and actions for each agency.\n\nThe panel will look in particular at "
+            "information sharing between agencies and at the assessment of risk to children."
+        ),
+        contribution_deadline=today + timedelta(days=21),
+        action_plan_target_date=today + timedelta(days=90),
+    )
+    for slug in (
+        "demo-probation",
+        "demo-met-police",
+        "demo-childrens-services",
+        "demo-mental-health",
+    ):
+        panels.invite_agency(db, chair, panel, db.get(Agency, agencies[slug]))  # type: ignore[arg-type]
+    for name in ("Tom", "Hannah", "Ben", "Mark"):
+        panels.add_member(db, chair, panel, people[name], PanelRole.REPRESENTATIVE)
+    panels.add_member(db, chair, panel, people["Sam"], PanelRole.OBSERVER)
+    panels.move_to(db, chair, panel, PanelState.OPEN)
+    return panel
+
+
+def _contribution(db: Session, panel: Panel, author: User, involvement: str) -> object:
+    contribution = next(
+        c
+        for c in db.scalars(
+            select(contributions.Contribution).where(
+                contributions.Contribution.panel_id == panel.id,
+                contributions.Contribution.agency_id == author.agency_id,
+            )
+        )
+    )
+    contributions.save(
+        db,
+        author,
+        contribution,
+        contribution.version,
+        {
+            "involvement": involvement,
+            "analysis": "Risk was assessed at the start of the order but not reviewed when "
+            "circumstances changed. Information held by one agency did not reach the others.",
+            "good_practice": "Appointments were kept and followed up promptly.",
+            "learning": "Review risk whenever circumstances change, and ask partners what "
+            "they know.",
+            "proposed_actions": "Refresh guidance on risk reviews; set up a monthly "
+            "information-sharing meeting.",
+        },
+    )
+    contributions.add_event(
+        db,
+        author,
+        contribution,
+        event_date=date(2025, 11, 3),
+        event="Contact recorded with the person",
+        agency_action="Noted in the case record",
+        comment="No enquiry was made with partner agencies.",
+    )
+    db.flush()
+    return contribution
+
+
+def _monitoring_panel(
+    db: Session, people: dict[str, User], agencies: dict[str, int], today: date
+) -> None:
+    case = cases.create_case(
+        db,
+        people["Priya"],
+        reference="SFO-DEMO-0142",
+        region=ProbationRegion.NORTH_EAST,
+        offence_category=OffenceCategory.MURDER,
+        offence_date=today - timedelta(days=200),
+        charge_date=today - timedelta(days=198),
+        high_profile=True,
+        mappa_category=MappaCategory.CATEGORY_2,
+        mappa_level=MappaLevel.LEVEL_2,
+        review_status=ReviewStatus.QUALITY_ASSURED,
+        quality_rating=QualityRating.REQUIRES_IMPROVEMENT,
+    )
+    panel = _panel(db, people, agencies, case, today)
+    chair = people["Priya"]
+    written = {
+        name: _contribution(
+            db,
+            panel,
+            people[name],
+            f"{people[name].agency.name} worked with the person on probation for eighteen months.",
+        )
+        for name in ("Tom", "Hannah", "Ben", "Mark")
+    }
+    for name, contribution in written.items():
+        contributions.submit(db, people[name], contribution)  # type: ignore[arg-type]
+    contributions.return_to_agency(
+        db,
+        chair,
+        written["Hannah"],  # type: ignore[arg-type]
+        "Please add the domestic abuse call-outs of spring 2025 to the chronology.",
+    )
+    contributions.submit(db, people["Hannah"], written["Hannah"])  # type: ignore[arg-type]
+    for contribution in written.values():
+        contributions.accept(db, chair, contribution)  # type: ignore[arg-type]
+
+    first = sessions.schedule(
+        db,
+        chair,
+        panel,
+        starts_at=datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
+        - timedelta(days=30),
+        duration_minutes=150,
+        location="Northshire Civic Centre, Room 4",
+        online_link="",
+        agenda="Introductions\n\nEach agency's chronology\n\nEmerging learning",
+    )
+    sessions.record_attendance(
+        db,
+        chair,
+        first,
+        {member.user_id: Attendance.PRESENT for member in panel.members}
+        | {people["Sam"].id: Attendance.APOLOGIES},
+    )
+    sessions.save_minutes(
+        db,
+        chair,
+        first,
+        version=first.version,
+        minutes="Each agency presented its chronology. The panel noted that police knew of "
+        "domestic abuse call-outs that probation did not.",
+        decisions="Agree learning on information sharing and risk review at the next session.",
+    )
+    sessions.publish_minutes(db, chair, first)
+    panels.move_to(db, chair, panel, PanelState.CONTRIBUTIONS_CLOSED)
+
+    shared = learning.record(
+        db,
+        chair,
+        panel,
+        title="Police call-outs did not reach the probation practitioner",
+        description="Domestic abuse call-outs were known to police but not shared with "
+        "probation, so the risk assessment was not reviewed.",
+        level=LearningLevel.MULTI_AGENCY,
+        theme_ids=_themes(db, "Information sharing", "Domestic abuse enquiries"),
+        agency_ids=[agencies["demo-probation"], agencies["demo-met-police"]],
+    )
+    learning.share(db, chair, shared)
+    risk = learning.record(
+        db,
+        chair,
+        panel,
+        title="Risk was not reviewed when circumstances changed",
+        description="A change of address and a new relationship did not trigger a review.",
+        level=LearningLevel.LOCAL,
+        theme_ids=_themes(db, "Risk assessment", "Professional curiosity"),
+        agency_ids=[agencies["demo-probation"]],
+    )
+    learning.share(db, chair, risk)
+
+    def propose(agency: str, what: str, role: str, due: int) -> actions.Action:
+        return actions.propose(
+            db,
+            chair,
+            panel,
+            ActionFields(
+                description=what,
+                owner_agency_id=agencies[agency],
+                owner_role=role,
+                target_date=today + timedelta(days=due),
+                measure_of_success="Evidence of the change is seen in a sample of cases.",
+                learning_point_id=shared.id,
+            ),
+        )
+
+    sharing = propose(
+        "demo-met-police",
+        "Share every domestic abuse call-out about a person "
+        "on probation with their probation practitioner within one working day.",
+        "Head of Public Protection",
+        60,
+    )
+    review = propose(
+        "demo-probation",
+        "Review risk assessments when a person on probation "
+        "changes address or starts a relationship.",
+        "Head of Operations",
+        -10,
+    )
+    checks = propose(
+        "demo-childrens-services",
+        "Tell probation about any child protection enquiry involving a person on probation.",
+        "Safeguarding Lead",
+        45,
+    )
+    triage = propose(
+        "demo-mental-health", "Join the monthly multi-agency risk meeting.", "Clinical Director", 30
+    )
+    actions.respond(db, people["Hannah"], sharing, ActionState.AGREED, "")
+    actions.respond(db, people["Tom"], review, ActionState.AGREED, "")
+    actions.respond(
+        db,
+        people["Ben"],
+        checks,
+        ActionState.PARTLY_AGREED,
+        "Agreed for open cases; closed cases are outside our systems (operational reasons).",
+    )
+    actions.respond(
+        db,
+        people["Mark"],
+        triage,
+        ActionState.NOT_AGREED,
+        "The trust already attends the MAPPA meeting, which covers these cases (policy reasons).",
+    )
+    panels.move_to(db, chair, panel, PanelState.ACTION_PLAN_AGREED)
+    panels.move_to(db, chair, panel, PanelState.MONITORING)
+    actions.report_progress(
+        db,
+        people["Hannah"],
+        sharing,
+        "A daily extract of call-outs now goes to the probation hub; 40 shared in the first month.",
+    )
+    actions.sign_off(db, chair, sharing)
+    actions.report_progress(db, people["Ben"], checks, "Procedure drafted; training booked.")
+
+
+def _open_panel(
+    db: Session, people: dict[str, User], agencies: dict[str, int], today: date
+) -> None:
+    case = cases.create_case(
+        db,
+        people["Priya"],
+        reference="SFO-DEMO-0219",
+        region=ProbationRegion.YORKSHIRE_AND_THE_HUMBER,
+        offence_category=OffenceCategory.RAPE,
+        offence_date=today - timedelta(days=90),
+        charge_date=today - timedelta(days=85),
+        high_profile=False,
+        mappa_category=MappaCategory.CATEGORY_1,
+        mappa_level=MappaLevel.LEVEL_1,
+        review_status=ReviewStatus.IN_PROGRESS,
+        quality_rating=None,
+    )
+    panel = _panel(db, people, agencies, case, today)
+    chair = people["Priya"]
+    probation = _contribution(
+        db, panel, people["Tom"], "Probation supervised the person on licence for nine months."
+    )
+    contributions.submit(db, people["Tom"], probation)  # type: ignore[arg-type]
+    childrens = _contribution(
+        db, panel, people["Ben"], "Children's services assessed the family twice."
+    )
+    contributions.submit(db, people["Ben"], childrens)  # type: ignore[arg-type]
+    contributions.return_to_agency(
+        db,
+        chair,
+        childrens,  # type: ignore[arg-type]
+        "Please set out what checks were made with probation before closing the case.",
+    )
+    _contribution(db, panel, people["Hannah"], "Police had three contacts with the person.")
+    sessions.schedule(
+        db,
+        chair,
+        panel,
+        starts_at=datetime.now(UTC).replace(hour=13, minute=30, second=0, microsecond=0)
+        + timedelta(days=14),
+        duration_minutes=120,
+        location="",
+        online_link="https://meet.example.org/panel-0219",
+        agenda="Terms of reference\n\nAgencies' chronologies\n\nNext steps",
+    )
+
+
+def _closed_panel(
+    db: Session, people: dict[str, User], agencies: dict[str, int], today: date
+) -> None:
+    case = cases.create_case(
+        db,
+        people["Priya"],
+        reference="SFO-DEMO-0877",
+        region=ProbationRegion.NORTH_EAST,
+        offence_category=OffenceCategory.MANSLAUGHTER,
+        offence_date=today - timedelta(days=500),
+        charge_date=today - timedelta(days=495),
+        high_profile=False,
+        mappa_category=None,
+        mappa_level=None,
+        review_status=ReviewStatus.QUALITY_ASSURED,
+        quality_rating=QualityRating.GOOD,
+    )
+    panel = _panel(db, people, agencies, case, today)
+    chair = people["Priya"]
+    for name in ("Tom", "Mark"):
+        contribution = _contribution(db, panel, people[name], "Involvement over two years.")
+        contributions.submit(db, people[name], contribution)  # type: ignore[arg-type]
+        contributions.accept(db, chair, contribution)  # type: ignore[arg-type]
+    panels.move_to(db, chair, panel, PanelState.CONTRIBUTIONS_CLOSED)
+    point = learning.record(
+        db,
+        chair,
+        panel,
+        title="Mental health information was not shared before release",
+        description="The trust's assessment was not seen by the probation practitioner.",
+        level=LearningLevel.REGIONAL,
+        theme_ids=_themes(db, "Information sharing", "Mental health", "Release planning"),
+        agency_ids=[agencies["demo-probation"], agencies["demo-mental-health"]],
+    )
+    learning.share(db, chair, point)
+    action = actions.propose(
+        db,
+        chair,
+        panel,
+        ActionFields(
+            description="Send the discharge summary to probation before release.",
+            owner_agency_id=agencies["demo-mental-health"],
+            owner_role="Clinical Director",
+            target_date=today - timedelta(days=30),
+            measure_of_success="Summaries seen in every case sampled.",
+            learning_point_id=point.id,
+        ),
+    )
+    actions.respond(db, people["Mark"], action, ActionState.AGREED, "")
+    panels.move_to(db, chair, panel, PanelState.ACTION_PLAN_AGREED)
+    panels.move_to(db, chair, panel, PanelState.MONITORING)
+    actions.report_progress(db, people["Mark"], action, "Done in all 12 cases sampled.")
+    actions.sign_off(db, chair, action)
+    panels.move_to(db, chair, panel, PanelState.CLOSED)
