@@ -140,3 +140,12 @@ def csrf_token(client: FlaskClient, url: str) -> str:
     match = _CSRF.search(page.get_data(as_text=True))
     assert match, f"no form with a CSRF token on {url} ({page.status_code})"
     return match.group(1)
+
+
+@pytest.fixture
+def world(app: Flask, db: Session, admin: User, agency: Agency, tampering_provider: Provider):  # type: ignore[no-untyped-def]
+    """Panels and the people around them: see tests/support/world.py."""
+    from tests.support.world import build
+
+    with app.test_request_context():
+        return build(db, admin, agency, tampering_provider)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies import users
 from agencies.models import IdentityProvider, Role, User
+from portal import sign_in_sessions
 from tests.support.providers import PEOPLE
 
 
@@ -51,3 +53,19 @@ def provider_of(db: Session, slug: str) -> IdentityProvider:
     found = db.scalar(select(IdentityProvider).where(IdentityProvider.slug == slug))
     assert found is not None
     return found
+
+
+def signed_in_as(client: FlaskClient, db: Session, user: User) -> FlaskClient:
+    """Put `client` in the state a completed sign-in leaves it, without the provider round trip.
+
+    For tests about what someone may do once signed in; the sign-in itself is tested, through
+    real provider processes, in tests/portal/test_signin.py.
+    """
+    sign_in_session = sign_in_sessions.start(db, user.id, None)
+    db.commit()
+    with client.session_transaction() as session:
+        session.clear()
+        session["sign_in_session"] = sign_in_session.id
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
