@@ -19,6 +19,7 @@ from portal.db import get_db, utcnow
 
 
 def register_commands(app: Flask) -> None:
+    from panels.commands import remind_overdue_command
     from portal import demo
 
     app.cli.add_command(db_group)
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(add_administrator)
     app.cli.add_command(send_email)
     app.cli.add_command(demo.demo_group)
+    app.cli.add_command(remind_overdue_command)
 
 
 @click.group("db", cls=AppGroup, help="Create or change the database schema (Alembic migrations).")

@@ -149,3 +149,13 @@ def world(app: Flask, db: Session, admin: User, agency: Agency, tampering_provid
 
     with app.test_request_context():
         return build(db, admin, agency, tampering_provider)
+
+
+@pytest.fixture
+def app_context(app: Flask) -> Iterator[None]:
+    """For tests calling operations directly: they tell people, which reads the app's config.
+
+    Not for tests that also make requests, which would then share this context's session.
+    """
+    with app.app_context():
+        yield

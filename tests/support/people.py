@@ -37,6 +37,7 @@ def person(
     claims = next((p for p in PEOPLE if p["sub"] == subject), None) or {
         "sub": subject,
         "name": subject.replace("-", " ").title(),
+        "email": f"{subject}@example.gov.uk",
     }
     user = users.account_for_sign_in(db, provider, dict(claims))
     db.flush()
