@@ -65,12 +65,22 @@ def a_case(db: Session, chair: User, reference: str) -> Case:
 def build(db: Session, admin: User, probation: Agency, police_provider: Provider) -> World:
     world = World()
     police = agencies.register_agency(
-        db, None, name="Northshire Police", kind=AgencyKind.POLICE, slug="police",
-        issuer=police_provider.issuer, client_id="learning-panel-portal",
+        db,
+        None,
+        name="Northshire Police",
+        kind=AgencyKind.POLICE,
+        slug="police",
+        issuer=police_provider.issuer,
+        client_id="learning-panel-portal",
     )
     childrens = agencies.register_agency(
-        db, None, name="Northshire Children's Services", kind=AgencyKind.CHILDRENS_SERVICES,
-        slug="childrens", issuer="http://127.0.0.1:9/never-used", client_id="portal",
+        db,
+        None,
+        name="Northshire Children's Services",
+        kind=AgencyKind.CHILDRENS_SERVICES,
+        slug="childrens",
+        issuer="http://127.0.0.1:9/never-used",
+        client_id="portal",
     )
     db.commit()
     world.agencies = {"probation": probation, "police": police, "childrens": childrens}
@@ -92,8 +102,12 @@ def build(db: Session, admin: User, probation: Agency, police_provider: Provider
     chair = world["chair"]
     world.case = a_case(db, chair, "SFO-TEST-0001")
     world.panel = panels.open_panel(
-        db, chair, world.case, terms_of_reference="Look at what each agency knew.",
-        contribution_deadline=date(2026, 12, 31), action_plan_target_date=date(2027, 3, 31),
+        db,
+        chair,
+        world.case,
+        terms_of_reference="Look at what each agency knew.",
+        contribution_deadline=date(2026, 12, 31),
+        action_plan_target_date=date(2027, 3, 31),
     )
     panels.invite_agency(db, chair, world.panel, probation)
     panels.invite_agency(db, chair, world.panel, police)
@@ -104,13 +118,15 @@ def build(db: Session, admin: User, probation: Agency, police_provider: Provider
 
     other_case = a_case(db, chair, "SFO-TEST-0002")
     world.other_panel = panels.open_panel(
-        db, chair, other_case, terms_of_reference="Another case.",
-        contribution_deadline=None, action_plan_target_date=None,
+        db,
+        chair,
+        other_case,
+        terms_of_reference="Another case.",
+        contribution_deadline=None,
+        action_plan_target_date=None,
     )
     panels.invite_agency(db, chair, world.other_panel, police)
-    panels.add_member(
-        db, chair, world.other_panel, world["other_member"], PanelRole.REPRESENTATIVE
-    )
+    panels.add_member(db, chair, world.other_panel, world["other_member"], PanelRole.REPRESENTATIVE)
     panels.move_to(db, chair, world.other_panel, PanelState.OPEN)
     db.commit()
     return world
