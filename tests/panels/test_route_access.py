@@ -1,0 +1,487 @@
+"""Every panel page, for every kind of person: each gets what the README's table says, no more.
+
+The people are tests/support/world.py's, plus someone not signed in. The records they try are
+made by `scene` through the real operations; ROUTES then says, for each page and record, who
+may use it. Everyone else is refused: 403 for a GET, and 403 for a POST that changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from panels import actions, contributions, learning, panels, sessions
+from panels.actions import Action, ActionFields, ActionState
+from panels.contributions import Contribution
+from panels.learning import LearningLevel
+from panels.panels import Panel, PanelState
+from portal.audit import AuditEvent
+from portal.db import Base
+from portal.notices import Notice
+from tests.conftest import csrf_token
+from tests.support.people import signed_in_as
+from tests.support.world import World
+
+PEOPLE = (
+    "admin",
+    "chair",
+    "probation_rep",
+    "police_rep",
+    "police_lead",
+    "observer",
+    "practitioner",
+    "outsider",
+    "other_member",
+)
+ANONYMOUS = "anonymous"
+
+EVERYONE = frozenset(PEOPLE)
+NOBODY: frozenset[str] = frozenset()
+CHAIR = frozenset({"chair"})
+# Whoever can see `panel`: its members, the lead of police (invited), the administrator.
+PANEL = frozenset({"admin", "chair", "probation_rep", "police_rep", "observer", "police_lead"})
+# Whoever can see `other_panel`: police is its only agency.
+OTHER_PANEL = frozenset({"admin", "chair", "other_member", "police_lead"})
+POLICE = frozenset({"police_rep", "police_lead", "other_member"})
+
+SHARED_TITLE = "Learning shared with police"
+RECORDED_TITLE = "Learning recorded, not yet shared"
+MINUTES = "Minutes the chair has not published yet"
+
+
+@dataclass
+class Scene:
+    """The world, and the ids of the records each page is tried on."""
+
+    world: World
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def scene(app: Flask, db: Session, world: World) -> Scene:
+    """On `panel`: police's contribution in draft (with one chronology event), probation's
+    submitted; a session whose minutes are saved but not published; learning recorded, and
+    learning shared with police; an action owned by police, proposed. On `other_panel`, whose
+    plan is agreed: an action owned by police, agreed."""
+    chair, panel, other_panel = world["chair"], world.panel, world.other_panel
+    assert panel is not None and other_panel is not None and world.case is not None
+    probation, police = world.agencies["probation"], world.agencies["police"]
+    with app.test_request_context():
+        mine = {
+            c.agency_id: c for c in db.scalars(select(Contribution).filter_by(panel_id=panel.id))
+        }
+        submitted, draft = mine[probation.id], mine[police.id]
+        contributions.save(
+            db,
+            world["probation_rep"],
+            submitted,
+            submitted.version,
+            {"involvement": "Supervised on licence since 2024."},
+        )
+        contributions.submit(db, world["probation_rep"], submitted)
+        entry = contributions.add_event(
+            db,
+            world["police_rep"],
+            draft,
+            event_date=date(2025, 11, 3),
+            event="Arrested for a breach.",
+            agency_action="Told probation the same day.",
+            comment="",
+        )
+
+        session = sessions.schedule(
+            db,
+            chair,
+            panel,
+            starts_at=datetime(2026, 5, 12, 9, 30, tzinfo=UTC),
+            duration_minutes=120,
+            location="Room 1, Northshire House",
+            online_link="",
+            agenda="Each agency's findings.",
+        )
+        sessions.save_minutes(
+            db, chair, session, version=session.version, minutes=MINUTES, decisions=""
+        )
+
+        theme = learning.active_themes(db)[0].id
+        recorded = learning.record(
+            db,
+            chair,
+            panel,
+            title=RECORDED_TITLE,
+            description="",
+            level=LearningLevel.LOCAL,
+            theme_ids=[theme],
+            agency_ids=[probation.id],
+        )
+        shared = learning.record(
+            db,
+            chair,
+            panel,
+            title=SHARED_TITLE,
+            description="",
+            level=LearningLevel.MULTI_AGENCY,
+            theme_ids=[theme],
+            agency_ids=[police.id],
+        )
+        learning.share(db, chair, shared)
+
+        def police_action(on: Panel) -> Action:
+            return actions.propose(
+                db,
+                chair,
+                on,
+                ActionFields(
+                    description="Share arrest records with probation within a day.",
+                    owner_agency_id=police.id,
+                    owner_role="Head of Public Protection",
+                    target_date=date(2027, 1, 31),
+                    measure_of_success="An audit of twenty cases finds every one shared.",
+                ),
+            )
+
+        action = police_action(panel)
+        agreed = police_action(other_panel)
+        actions.respond(db, world["other_member"], agreed, ActionState.AGREED, "")
+        panels.move_to(db, chair, other_panel, PanelState.CONTRIBUTIONS_CLOSED)
+        panels.move_to(db, chair, other_panel, PanelState.ACTION_PLAN_AGREED)
+        db.commit()
+
+    observer = next(m for m in panel.members if m.user_id == world["observer"].id)
+    notice = db.scalar(
+        select(Notice.id).where(Notice.user_id == world["police_lead"].id).order_by(Notice.id)
+    )
+    assert notice is not None
+    return Scene(
+        world,
+        {
+            "case": world.case.id,
+            "panel": panel.id,
+            "panel_version": panel.version,
+            "member": observer.id,
+            "draft": draft.id,
+            "draft_version": draft.version,
+            "submitted": submitted.id,
+            "entry": entry.id,
+            "session": session.id,
+            "session_version": session.version,
+            "recorded": recorded.id,
+            "shared": shared.id,
+            "theme": theme,
+            "action": action.id,
+            "action_version": action.version,
+            "agreed": agreed.id,
+            "notice": notice,
+            "police": police.id,
+            "childrens": world.agencies["childrens"].id,
+            "outsider": world["outsider"].id,
+        },
+    )
+
+
+Form = Mapping[str, str | list[str]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A page tried on one record: who may use it, and a POST that would be valid for them."""
+
+    methods: str  # as in the README: "GET", "POST" or "GET, POST"
+    url: str  # with {names} of the scene's ids
+    allowed: frozenset[str]
+    form: Form = field(default_factory=dict)
+    refused: int = 403
+
+
+_CASE_FORM: Form = {
+    "reference": "SFO-TEST-0099",
+    "region": "north_east",
+    "offence_category": "murder",
+    "offence_date": ["14", "1", "2026"],
+    "mappa_category": "",
+    "mappa_level": "",
+    "review_status": "in_progress",
+    "quality_rating": "",
+}
+_ACTION_FORM: Form = {
+    "version": "{action_version}",
+    "description": "Another action.",
+    "owner_agency": "{police}",
+    "owner_role": "Chief Inspector",
+    "target_date": ["31", "3", "2027"],
+    "measure_of_success": "Evidence of it.",
+}
+_LEARNING_FORM: Form = {
+    "title": "Changed learning",
+    "level": "local",
+    "themes": "{theme}",
+    "agencies": "{police}",
+}
+
+ROUTES = (
+    Route("GET", "/", EVERYONE),
+    # Someone else's notice gets the same answer as a missing one: back home, nothing read.
+    Route("POST", "/notices/{notice}/read", frozenset({"police_lead"}), refused=302),
+    Route("GET", "/cases", EVERYONE),
+    Route("GET, POST", "/cases/new", frozenset({"chair", "admin"}), _CASE_FORM),
+    # README: "its creator; members of its panels; portal administrator".
+    Route(
+        "GET",
+        "/cases/{case}",
+        frozenset({"admin", "chair", "probation_rep", "police_rep", "observer"}),
+    ),
+    Route(
+        "GET, POST",
+        "/cases/{case}/edit",
+        frozenset({"chair", "admin"}),
+        {**_CASE_FORM, "reference": "SFO-TEST-0001", "high_profile": "y"},
+    ),
+    Route(
+        "GET, POST",
+        "/cases/{case}/panels/new",
+        CHAIR,
+        {"terms_of_reference": "A second panel."},
+    ),
+    Route("GET", "/panels", EVERYONE),
+    Route("GET", "/panels/{panel}", PANEL),
+    Route(
+        "GET, POST",
+        "/panels/{panel}/edit",
+        CHAIR,
+        {"version": "{panel_version}", "terms_of_reference": "Changed."},
+    ),
+    Route("GET, POST", "/panels/{panel}/invite", CHAIR, {"agency": "{childrens}"}),
+    Route(
+        "GET, POST",
+        "/panels/{panel}/members",
+        frozenset({"chair", "police_lead"}),
+        {"user": "{outsider}", "role": "representative"},
+    ),
+    # Observers are named by the chair alone.
+    Route(
+        "GET, POST",
+        "/panels/{panel}/members?role=observer",
+        CHAIR,
+        {"user": "{outsider}", "role": "observer"},
+    ),
+    Route("GET, POST", "/panels/{panel}/members/{member}/remove", CHAIR),
+    Route("GET, POST", "/panels/{panel}/state?value=contributions_closed", CHAIR),
+    # A draft is its agency's alone: not the chair's, not the lead's, not the administrator's.
+    Route("GET", "/contributions/{draft}", frozenset({"police_rep"})),
+    Route("GET", "/contributions/{submitted}", PANEL),
+    Route(
+        "GET, POST",
+        "/contributions/{draft}/edit",
+        frozenset({"police_rep"}),
+        {"version": "{draft_version}", "involvement": "Changed."},
+    ),
+    Route("GET, POST", "/contributions/{submitted}/edit", NOBODY, {"involvement": "Changed."}),
+    Route(
+        "GET, POST",
+        "/contributions/{draft}/events/new",
+        frozenset({"police_rep"}),
+        {"event_date": ["1", "12", "2025"], "event": "Another event."},
+    ),
+    Route("GET, POST", "/contributions/{draft}/events/{entry}/remove", frozenset({"police_rep"})),
+    Route("GET, POST", "/contributions/{draft}/submit", frozenset({"police_rep"})),
+    Route("GET, POST", "/contributions/{submitted}/return", CHAIR, {"comments": "More, please."}),
+    Route("GET, POST", "/contributions/{submitted}/accept", CHAIR),
+    Route("GET, POST", "/contributions/{draft}/accept", NOBODY),
+    Route(
+        "GET, POST",
+        "/panels/{panel}/sessions/new",
+        CHAIR,
+        {"day": ["2", "6", "2026"], "start": "10:00", "duration_minutes": "90", "location": "Hall"},
+    ),
+    Route("GET", "/sessions/{session}", PANEL),
+    Route(
+        "GET, POST",
+        "/sessions/{session}/edit",
+        CHAIR,
+        {
+            "version": "{session_version}",
+            "day": ["2", "6", "2026"],
+            "start": "10:00",
+            "duration_minutes": "90",
+            "location": "Hall",
+        },
+    ),
+    Route("GET, POST", "/sessions/{session}/attendance", CHAIR),
+    Route(
+        "GET, POST",
+        "/sessions/{session}/minutes",
+        CHAIR,
+        {"version": "{session_version}", "minutes": "Rewritten."},
+    ),
+    Route("GET, POST", "/sessions/{session}/publish", CHAIR),
+    # Not published yet: only the chair, not even the administrator.
+    Route("GET", "/sessions/{session}/minutes.pdf", CHAIR),
+    Route("GET", "/sessions/{session}/calendar.ics", PANEL),
+    Route("GET, POST", "/panels/{panel}/learning/new", CHAIR, _LEARNING_FORM),
+    Route("GET", "/learning", EVERYONE),
+    Route("GET", "/learning/shared", EVERYONE),
+    Route("GET", "/learning/{recorded}", PANEL),
+    # Shared with police: every police member may read it, on the panel or not.
+    Route("GET", "/learning/{shared}", PANEL | {"other_member"}),
+    Route("GET, POST", "/learning/{recorded}/edit", CHAIR, _LEARNING_FORM),
+    Route("GET, POST", "/learning/{shared}/edit", NOBODY, _LEARNING_FORM),
+    Route("GET, POST", "/learning/{recorded}/share", CHAIR),
+    Route("GET", "/panels/{panel}/actions", PANEL),
+    Route("GET", "/panels/{panel}/actions.csv", PANEL),
+    Route("GET", "/panels/{panel}/actions.pdf", PANEL),
+    Route("GET, POST", "/panels/{panel}/actions/new", CHAIR, _ACTION_FORM),
+    Route("GET", "/actions/{action}", PANEL),
+    Route("GET", "/actions/{agreed}", OTHER_PANEL),
+    Route("GET, POST", "/actions/{action}/edit", CHAIR, _ACTION_FORM),
+    # Only the owning agency answers: its representative on the panel, and its lead.
+    Route(
+        "GET, POST",
+        "/actions/{action}/respond",
+        frozenset({"police_rep", "police_lead"}),
+        {"answer": "agreed"},
+    ),
+    Route(
+        "GET, POST", "/actions/{agreed}/respond", NOBODY, {"answer": "not_agreed", "reason": "No."}
+    ),
+    Route("GET, POST", "/actions/{action}/progress", NOBODY, {"text": "Done."}),
+    Route(
+        "GET, POST",
+        "/actions/{agreed}/progress",
+        frozenset({"other_member", "police_lead"}),
+        {"text": "Half the cases audited."},
+    ),
+    Route("GET, POST", "/actions/{action}/sign-off", NOBODY),
+    Route("GET, POST", "/actions/{agreed}/sign-off", CHAIR),
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Text a list page shows to some people and must not show to others."""
+
+    url: str
+    text: str
+    to: frozenset[str]
+    not_to: frozenset[str]
+
+
+STRANGERS = frozenset({"practitioner", "outsider", "other_member"})
+
+SHOWN = (
+    # As for /cases/{case}: the lead of an invited agency is not a member of the panel.
+    Shown("/cases", "SFO-TEST-0001", PANEL - {"police_lead"}, STRANGERS | {"police_lead"}),
+    Shown("/panels", "SFO-TEST-0001", PANEL, STRANGERS),
+    Shown("/", "SFO-TEST-0001", CHAIR, frozenset({"practitioner", "outsider"})),
+    Shown("/", SHARED_TITLE, POLICE, EVERYONE - POLICE),
+    Shown(
+        "/learning", SHARED_TITLE, PANEL | {"other_member"}, frozenset({"practitioner", "outsider"})
+    ),
+    Shown("/learning", RECORDED_TITLE, PANEL, STRANGERS),
+    Shown("/learning/shared", SHARED_TITLE, POLICE, EVERYONE - POLICE),
+    Shown("/learning/shared", RECORDED_TITLE, NOBODY, EVERYONE),
+    Shown("/sessions/{session}", MINUTES, CHAIR, PANEL - CHAIR),
+)
+
+# Sign-in bookkeeping, which any request may change; the audit log is compared by its count.
+_BOOKKEEPING = {"audit_events", "sign_in_sessions", "sign_in_attempts", "rate_limit_windows"}
+
+
+def _everything(db: Session) -> dict[str, Any]:
+    """What the portal holds, to show that a refused POST changed none of it."""
+    db.rollback()  # read what the requests committed, not what this session remembers
+    held: dict[str, Any] = {
+        name: db.execute(select(table).order_by(*table.primary_key.columns)).all()
+        for name, table in Base.metadata.tables.items()
+        if name not in _BOOKKEEPING
+    }
+    held["audit_events"] = db.scalar(select(func.count()).select_from(AuditEvent))
+    return held
+
+
+def _client(app: Flask, db: Session, scene: Scene, persona: str) -> FlaskClient:
+    if persona == ANONYMOUS:
+        return app.test_client()
+    return signed_in_as(app.test_client(), db, scene.world[persona])
+
+
+def _fill(form: Form, ids: Mapping[str, int]) -> dict[str, str | list[str]]:
+    return {
+        name: [v.format(**ids) for v in value] if isinstance(value, list) else value.format(**ids)
+        for name, value in form.items()
+    }
+
+
+@pytest.mark.parametrize("persona", [*PEOPLE, ANONYMOUS])
+def test_each_person_gets_what_the_policy_says(
+    app: Flask, db: Session, scene: Scene, persona: str
+) -> None:
+    client = _client(app, db, scene, persona)
+    wrong: list[str] = []
+
+    def check(route: Route, method: str, response: Any) -> None:
+        location = response.headers.get("Location", "")
+        if persona == ANONYMOUS:
+            if response.status_code != 302 or not location.startswith("/sign-in?next="):
+                wrong.append(f"{method} {route.url}: got {response.status_code} {location}")
+            return
+        expected = 200 if persona in route.allowed else route.refused
+        if response.status_code != expected or (expected == 302 and location != "/"):
+            wrong.append(f"{method} {route.url}: expected {expected}, got {response.status_code}")
+
+    for route in ROUTES:
+        if "GET" in route.methods:
+            check(route, "GET", client.get(route.url.format(**scene.ids)))
+
+    if persona != ANONYMOUS:
+        for shown in SHOWN:
+            page = client.get(shown.url.format(**scene.ids)).get_data(as_text=True)
+            if persona in shown.to and shown.text not in page:
+                wrong.append(f"GET {shown.url}: does not show {shown.text!r}")
+            if persona in shown.not_to and shown.text in page:
+                wrong.append(f"GET {shown.url}: shows {shown.text!r}")
+
+    # Signed out, there is no CSRF token to send: the sign-in check comes first anyway.
+    token = {} if persona == ANONYMOUS else {"csrf_token": csrf_token(client, "/sign-out")}
+    before = _everything(db)
+    for route in ROUTES:
+        if "POST" not in route.methods or persona in route.allowed:
+            continue
+        url = route.url.format(**scene.ids)
+        check(route, "POST", client.post(url, data={**_fill(route.form, scene.ids), **token}))
+        after = _everything(db)
+        changed = sorted(name for name in after if after[name] != before[name])
+        if changed:
+            wrong.append(f"POST {route.url}: refused, yet changed {', '.join(changed)}")
+            before = after
+
+    assert not wrong, f"{persona}:\n" + "\n".join(wrong)
+
+
+def test_the_table_has_every_panel_route(app: Flask) -> None:
+    adapter = app.url_map.bind("localhost")
+    tried = set()
+    for route in ROUTES:
+        path = route.url.split("?")[0].format_map(_Ones())
+        for method in route.methods.split(", "):
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+            tried.add((rule.rule, method))
+    every = {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("panels.")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    assert every - tried == set()
+
+
+class _Ones(dict[str, int]):
+    def __missing__(self, _key: str) -> int:
+        return 1
