@@ -169,15 +169,11 @@ def _check_reference(db: Session, reference: str) -> None:
 
 
 def visible_cases(db: Session, user: User) -> Select[Case]:
-    """The cases `user` may see: their own, those of panels they sit on, or all for an admin."""
-    from panels.panels import Panel, PanelMember
+    """The cases `user` may see: their own, and those of the panels they may see."""
+    from panels.panels import Panel, visible_panels
 
     query = select(Case)
     if user.has_role(Role.ADMINISTRATOR):
         return query
-    on_panels = (
-        select(Panel.case_id)
-        .join(PanelMember, PanelMember.panel_id == Panel.id)
-        .where(PanelMember.user_id == user.id)
-    )
-    return query.where(or_(Case.created_by_id == user.id, Case.id.in_(on_panels)))
+    of_panels = visible_panels(db, user).with_only_columns(Panel.case_id)
+    return query.where(or_(Case.created_by_id == user.id, Case.id.in_(of_panels)))

@@ -127,6 +127,22 @@ def agency(app: Flask, db: Session, provider: Provider) -> Agency:
 
 
 @pytest.fixture
+def police(db: Session, tampering_provider: Provider) -> Agency:
+    """A police force whose staff sign in with the tampering provider (honest unless told)."""
+    registered = agencies.register_agency(
+        db,
+        None,
+        name="Northshire Police",
+        kind=AgencyKind.POLICE,
+        slug="police",
+        issuer=tampering_provider.issuer,
+        client_id="learning-panel-portal",
+    )
+    db.commit()
+    return registered
+
+
+@pytest.fixture
 def admin(app: Flask, db: Session, agency: Agency) -> User:
     return people.administrator(app, db, "probation", "ada", "Ada Lovelace")
 
@@ -143,12 +159,12 @@ def csrf_token(client: FlaskClient, url: str) -> str:
 
 
 @pytest.fixture
-def world(app: Flask, db: Session, admin: User, agency: Agency, tampering_provider: Provider):  # type: ignore[no-untyped-def]
+def world(app: Flask, db: Session, admin: User, agency: Agency, police: Agency):  # type: ignore[no-untyped-def]
     """Panels and the people around them: see tests/support/world.py."""
     from tests.support.world import build
 
     with app.test_request_context():
-        return build(db, admin, agency, tampering_provider)
+        return build(db, admin, agency, police)
 
 
 @pytest.fixture

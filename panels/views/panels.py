@@ -151,10 +151,14 @@ def panel_invite(panel_id: int) -> Any:
 @blueprint.route("/panels/<int:panel_id>/members", methods=["GET", "POST"])
 def panel_members(panel_id: int) -> Any:
     panel = get_or_404(Panel, panel_id)
-    ensure("nominate", panel)
-    role = PanelRole(request.values.get("role", PanelRole.REPRESENTATIVE.value))
+    try:
+        role = PanelRole(request.values.get("role", PanelRole.REPRESENTATIVE.value))
+    except ValueError:
+        abort(400)
     if role is PanelRole.CHAIR:
         abort(400)
+    # Agency leads name their own representatives; observers are the chair's choice alone.
+    ensure("manage" if role is PanelRole.OBSERVER else "nominate", panel)
     form = MemberForm(role=role.value)
     candidates = _candidates(panel, role)
     form.user.choices = [

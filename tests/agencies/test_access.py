@@ -5,29 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from agencies import agencies, users
+from agencies import users
 from agencies.access import grantable_roles
-from agencies.models import AgencyKind, Role, User
+from agencies.models import Agency, Role, User
 from portal.policy import can
 from tests.support import people
-from tests.support.providers import Provider
 
 
 @pytest.fixture
-def cast(
-    db: Session, admin: User, provider: Provider, tampering_provider: Provider
-) -> dict[str, User]:
+def cast(db: Session, admin: User, police: Agency) -> dict[str, User]:
     """People of two agencies: probation (with its lead) and police (with theirs)."""
-    agencies.register_agency(
-        db,
-        None,
-        name="Northshire Police",
-        kind=AgencyKind.POLICE,
-        slug="police",
-        issuer=tampering_provider.issuer,
-        client_id="portal",
-    )
-    db.commit()
     probation, police = people.provider_of(db, "probation"), people.provider_of(db, "police")
     return {
         "admin": admin,

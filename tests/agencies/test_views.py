@@ -7,27 +7,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies import agencies
-from agencies.models import Agency, AgencyKind, IdentityProvider, Role, User, UserStatus
+from agencies.models import Agency, IdentityProvider, Role, User, UserStatus
 from portal.audit import AuditEvent
 from tests.conftest import csrf_token
 from tests.support import people
 from tests.support.providers import Provider, sign_in
-
-
-@pytest.fixture
-def police(db: Session, tampering_provider: Provider) -> Agency:
-    agency = agencies.register_agency(
-        db,
-        None,
-        name="Northshire Police",
-        kind=AgencyKind.POLICE,
-        slug="police",
-        issuer=tampering_provider.issuer,
-        client_id="portal",
-    )
-    db.commit()
-    return agency
 
 
 @pytest.fixture
@@ -143,7 +127,7 @@ def test_administrator_switches_off_an_agencys_sign_in(
         data={
             "csrf_token": csrf_token(client, url),
             "issuer": police.provider.issuer,
-            "client_id": "portal",
+            "client_id": police.provider.client_id,
         },
     )
     assert response.status_code == 302

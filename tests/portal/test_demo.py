@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agencies.models import AgencyKind, IdentityProvider, Role, User
+from panels.panels import Panel, PanelState
 from portal import demo
 from portal.demo import DEMO_AGENCIES, provider_command
 from tests.support.providers import sign_in
@@ -35,16 +36,21 @@ def test_readme_names_every_demo_person() -> None:
             assert f"| {agency.name} | {person.subject} |" in README
 
 
-def test_seeding_twice_adds_nothing_more(db: Session) -> None:
-    demo.seed(db)
-    demo.seed(db)
+def test_seeding_twice_adds_nothing_more(app: Flask, db: Session) -> None:
+    with app.app_context():
+        demo.seed(db)
+        demo.seed(db)
     people = sum(1 for agency in DEMO_AGENCIES for person in agency.people if person.approved)
     assert db.scalar(select(func.count()).select_from(User)) == people
     assert db.scalars(select(IdentityProvider)).all()[0].is_demo
+    assert db.scalar(select(func.count()).select_from(Panel)) == 3
+    states = set(db.scalars(select(Panel.state)))
+    assert {PanelState.OPEN, PanelState.MONITORING, PanelState.CLOSED} == states
 
 
 def test_a_demo_person_signs_in_through_their_agencys_provider(app: Flask, db: Session) -> None:
-    demo.seed(db)
+    with app.app_context():
+        demo.seed(db)
     police = next(agency for agency in DEMO_AGENCIES if agency.kind is AgencyKind.POLICE)
     app.config["OIDC_CLIENT_SECRETS"]["DEMO_MET_POLICE"] = "demo-test-secret"
     process = subprocess.Popen(  # noqa: S603

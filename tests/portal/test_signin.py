@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies import agencies, users
-from agencies.models import Agency, AgencyKind, Role, User, UserStatus
+from agencies.models import Agency, Role, User, UserStatus
 from portal.audit import AuditEvent
 from portal.db import utcnow
 from portal.sign_in_sessions import SignInSession
@@ -144,18 +144,8 @@ def test_provider_that_approves_automatically_lets_newcomers_straight_in(
 
 
 def test_accounts_are_keyed_by_issuer_and_subject_and_agency_comes_from_the_issuer(
-    client: FlaskClient, db: Session, agency: Agency, tampering_provider: Provider
+    client: FlaskClient, db: Session, agency: Agency, police: Agency
 ) -> None:
-    police = agencies.register_agency(
-        db,
-        None,
-        name="Northshire Police",
-        kind=AgencyKind.POLICE,
-        slug="police",
-        issuer=tampering_provider.issuer,
-        client_id="learning-panel-portal",
-    )
-    db.commit()
     sign_in(client, "probation", "grace")
     sign_in(client, "police", "grace")
     accounts = db.scalars(select(User).where(User.subject == "grace").order_by(User.id)).all()
@@ -301,21 +291,6 @@ def test_id_token_carrying_an_earlier_nonce_is_refused(
     assert failure_reasons(db) == ["nonce_mismatch"]
 
 
-@pytest.fixture
-def tampered_agency(db: Session, tampering_provider: Provider) -> Agency:
-    agency = agencies.register_agency(
-        db,
-        None,
-        name="Northshire Police",
-        kind=AgencyKind.POLICE,
-        slug="police",
-        issuer=tampering_provider.issuer,
-        client_id="learning-panel-portal",
-    )
-    db.commit()
-    return agency
-
-
 @pytest.mark.parametrize(
     ("mode", "reason"),
     [
@@ -329,7 +304,7 @@ def tampered_agency(db: Session, tampering_provider: Provider) -> Agency:
 def test_id_tokens_failing_a_check_are_refused(
     client: FlaskClient,
     db: Session,
-    tampered_agency: Agency,
+    police: Agency,
     tampering_provider: Provider,
     mode: str,
     reason: str,
@@ -344,7 +319,7 @@ def test_id_tokens_failing_a_check_are_refused(
 
 
 def test_the_tampering_provider_signs_people_in_when_honest(
-    client: FlaskClient, db: Session, tampered_agency: Agency
+    client: FlaskClient, db: Session, police: Agency
 ) -> None:
     # The refusals above are down to the tampering, not to the provider itself.
     assert sign_in(client, "police", "grace").headers["Location"] == "/sign-in/pending"

@@ -30,7 +30,6 @@ from panels import cases, panels
 from panels.cases import Case, OffenceCategory, ProbationRegion, ReviewStatus
 from panels.panels import Panel, PanelRole, PanelState
 from tests.support import people
-from tests.support.providers import Provider
 
 
 @dataclass
@@ -62,17 +61,8 @@ def a_case(db: Session, chair: User, reference: str) -> Case:
     )
 
 
-def build(db: Session, admin: User, probation: Agency, police_provider: Provider) -> World:
+def build(db: Session, admin: User, probation: Agency, police: Agency) -> World:
     world = World()
-    police = agencies.register_agency(
-        db,
-        None,
-        name="Northshire Police",
-        kind=AgencyKind.POLICE,
-        slug="police",
-        issuer=police_provider.issuer,
-        client_id="learning-panel-portal",
-    )
     childrens = agencies.register_agency(
         db,
         None,
