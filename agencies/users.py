@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
 from agencies.access import grantable_roles
@@ -51,17 +51,13 @@ def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[st
     return user
 
 
-def users_for(db: Session, actor: User, page: int, per_page: int = 25) -> tuple[list[User], int]:
-    """The users `actor` may manage, pending first; and how many there are."""
+def manageable_users(actor: User) -> Select[User]:
+    """The users `actor` may manage (all, or their agency's), waiting for approval first."""
     query = select(User)
     if not actor.has_role(Role.ADMINISTRATOR):
         query = query.where(User.agency_id == actor.agency_id)
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     pending_first = case((User.status == UserStatus.PENDING, 0), else_=1)
-    users = db.scalars(
-        query.order_by(pending_first, User.name).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list(users), total
+    return query.order_by(pending_first, User.name)
 
 
 def approve(db: Session, actor: User, user: User) -> None:

@@ -13,18 +13,10 @@ from agencies.forms import AgencyForm, ConfirmForm, ProviderForm, RolesForm
 from agencies.models import Agency, AgencyKind, Role, User
 from portal.db import get_db
 from portal.errors import DomainError
+from portal.pages import get_or_404, paginate
 from portal.policy import ensure, require
 
 blueprint = Blueprint("agencies", __name__)
-
-PER_PAGE = 25
-
-
-def _get(model: type[Any], id_: int) -> Any:
-    obj = get_db().get(model, id_)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 @blueprint.get("/admin/agencies")
@@ -63,7 +55,7 @@ def agency_new() -> Any:
 @blueprint.route("/admin/agencies/<int:agency_id>/provider", methods=["GET", "POST"])
 @require("manage_agencies")
 def provider_edit(agency_id: int) -> Any:
-    agency: Agency = _get(Agency, agency_id)
+    agency: Agency = get_or_404(Agency, agency_id)
     provider = agency.provider
     if provider is None:
         abort(404)
@@ -93,22 +85,20 @@ def provider_edit(agency_id: int) -> Any:
 @blueprint.get("/users")
 @require("list_users")
 def user_list() -> Any:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    people, total = users.users_for(get_db(), current_user, page, PER_PAGE)  # type: ignore[arg-type]
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    return render_template("agencies/users.html", users=people, page=page, pages=pages, total=total)
+    page = paginate(users.manageable_users(current_user))  # type: ignore[arg-type]
+    return render_template("agencies/users.html", page=page)
 
 
 @blueprint.get("/users/<int:user_id>")
 def user_detail(user_id: int) -> Any:
-    user: User = _get(User, user_id)
+    user: User = get_or_404(User, user_id)
     ensure("view", user)
     return render_template("agencies/user.html", user=user, form=ConfirmForm())
 
 
 @blueprint.post("/users/<int:user_id>/approve")
 def user_approve(user_id: int) -> Any:
-    user: User = _get(User, user_id)
+    user: User = get_or_404(User, user_id)
     ensure("approve", user)
     if ConfirmForm().validate_on_submit():
         db = get_db()
@@ -120,7 +110,7 @@ def user_approve(user_id: int) -> Any:
 
 @blueprint.route("/users/<int:user_id>/suspend", methods=["GET", "POST"])
 def user_suspend(user_id: int) -> Any:
-    user: User = _get(User, user_id)
+    user: User = get_or_404(User, user_id)
     ensure("suspend", user)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -134,7 +124,7 @@ def user_suspend(user_id: int) -> Any:
 
 @blueprint.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
 def user_roles(user_id: int) -> Any:
-    user: User = _get(User, user_id)
+    user: User = get_or_404(User, user_id)
     ensure("assign_roles", user)
     form = RolesForm(
         data={"roles": [role.value for role in user.roles]} if request.method == "GET" else None
