@@ -50,6 +50,7 @@ class Role(LabelledEnum):
     PANEL_MEMBER = "panel_member"
     PRACTITIONER = "practitioner"
     OBSERVER = "observer"
+    DISCLOSURE_LEAD = "disclosure_lead"
 
     @staticmethod
     def _labels() -> dict[Role, str]:
@@ -63,6 +64,7 @@ _ROLE_LABELS = {
     Role.PANEL_MEMBER: "Panel member",
     Role.PRACTITIONER: "Practitioner",
     Role.OBSERVER: "Observer or independent adviser",
+    Role.DISCLOSURE_LEAD: "Disclosure lead",
 }
 
 

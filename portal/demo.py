@@ -89,6 +89,7 @@ DEMO_AGENCIES = (
             _person("Priya Shah", Role.PANEL_CHAIR),
             _person("Tom Reed", Role.PANEL_MEMBER),
             _person("Chris Evans", Role.PRACTITIONER),
+            _person("Nadia Khan", Role.DISCLOSURE_LEAD),
         ),
     ),
     DemoAgency(

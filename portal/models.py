@@ -4,8 +4,10 @@ from agencies.models import Agency, IdentityProvider, RoleGrant, User
 from panels.actions import Action, ActionUpdate
 from panels.cases import Case
 from panels.contributions import ChronologyEntry, Contribution, ContributionRevision
+from panels.extracts import Extract, ExtractIssue, ExtractRedaction, FactualComment
 from panels.learning import LearningPoint, Theme
 from panels.panels import Invitation, Panel, PanelMember
+from panels.reviews import CaseParty, ReviewDocument
 from panels.sessions import PanelSession, SessionAttendee
 from portal.audit import AuditEvent
 from portal.notices import Notice
@@ -20,9 +22,14 @@ __all__ = [
     "Agency",
     "AuditEvent",
     "Case",
+    "CaseParty",
     "ChronologyEntry",
     "Contribution",
     "ContributionRevision",
+    "Extract",
+    "ExtractIssue",
+    "ExtractRedaction",
+    "FactualComment",
     "Invitation",
     "LearningPoint",
     "Notice",
@@ -30,6 +37,7 @@ __all__ = [
     "Panel",
     "PanelMember",
     "PanelSession",
+    "ReviewDocument",
     "SessionAttendee",
     "Theme",
     "IdentityProvider",
