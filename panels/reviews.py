@@ -153,7 +153,7 @@ _HEADING = re.compile(r"^(\d+(\.\d+)*\.?\s+\S.{0,80}|[A-Z][A-Z0-9 ,'&()/-]{3,80}
 def split_sections(text: str) -> list[Section]:
     """Sections at numbered or capitalised heading lines; one section if there are none."""
     sections: list[Section] = []
-    heading, lines = "Review", []
+    heading, lines = "Review", list[str]()
     for line in text.replace("\r\n", "\n").split("\n"):
         stripped = line.strip()
         if stripped and _HEADING.match(stripped) and len(stripped.split()) <= 12:
