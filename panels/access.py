@@ -7,9 +7,12 @@ from agencies.models import Role, User
 from panels.actions import Action, ActionState
 from panels.cases import Case
 from panels.contributions import Contribution, ContributionState
+from panels.extracts import Extract, ExtractIssue, ExtractState
 from panels.learning import LearningPoint
 from panels.panels import CONTRIBUTING, DELIVERING, LIVE, REVIEWING, Panel, PanelRole
+from panels.reviews import ReviewDocument
 from panels.sessions import PanelSession
+from portal.db import utcnow
 from portal.policy import rule
 
 
@@ -187,3 +190,68 @@ def _sign_off(user: User, action: Action) -> bool:
         and action.panel.state in DELIVERING
         and is_chair(user, action.panel)
     )
+
+
+# Reviews and redacted extracts ----------------------------------------------------------
+
+
+def prepares_extracts(user: User, case: Case) -> bool:
+    """The chair of one of the case's panels, or a disclosure lead of the same agency as one."""
+    chairs = [panel.chair for panel in case.panels]
+    if any(chair.id == user.id for chair in chairs):
+        return True
+    return user.has_role(Role.DISCLOSURE_LEAD) and any(
+        chair.agency_id == user.agency_id for chair in chairs
+    )
+
+
+@rule("manage_review", Case)
+def _manage_review(user: User, case: Case) -> bool:
+    return prepares_extracts(user, case)
+
+
+@rule("view_original", ReviewDocument)
+def _view_original(user: User, document: ReviewDocument) -> bool:
+    return prepares_extracts(user, document.case)
+
+
+@rule("prepare", Extract)
+def _prepare(user: User, extract: Extract) -> bool:
+    return extract.state is ExtractState.DRAFT and prepares_extracts(user, extract.case)
+
+
+@rule("view", Extract)
+def _view_extract(user: User, extract: Extract) -> bool:
+    return prepares_extracts(user, extract.case)
+
+
+@rule("approve", Extract)
+def _approve(user: User, extract: Extract) -> bool:
+    """A second person: never the one who prepared it."""
+    return (
+        extract.state is ExtractState.AWAITING_APPROVAL
+        and extract.prepared_by_id != user.id
+        and prepares_extracts(user, extract.case)
+    )
+
+
+@rule("issue", Extract)
+def _issue(user: User, extract: Extract) -> bool:
+    return extract.state is ExtractState.APPROVED and prepares_extracts(user, extract.case)
+
+
+@rule("read", ExtractIssue)
+def _read_issue(user: User, issue: ExtractIssue) -> bool:
+    if prepares_extracts(user, issue.extract.case):
+        return True
+    return issue.recipient_id == user.id and issue.is_open(utcnow())
+
+
+@rule("control", ExtractIssue)
+def _control_issue(user: User, issue: ExtractIssue) -> bool:
+    return prepares_extracts(user, issue.extract.case)
+
+
+@rule("comment", ExtractIssue)
+def _comment(user: User, issue: ExtractIssue) -> bool:
+    return issue.recipient_id == user.id and issue.is_open(utcnow())

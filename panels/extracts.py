@@ -3,15 +3,23 @@ the members of staff involved, each with their own PDF; every read is audited.""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
 
+import redaction
 from agencies.models import User
 from panels.cases import Case
-from panels.reviews import ReviewDocument
+from panels.reviews import CaseParty, ReviewDocument, latest_review, parties_of, sections_of
+from portal import audit
 from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from portal.errors import DomainError
+from portal.policy import authorise
+from portal.templating import format_date
 
 
 class ExtractState(LabelledEnum):
@@ -126,3 +134,345 @@ class FactualComment(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     author: Mapped[User] = relationship(lazy="joined")
+
+
+# Operations -----------------------------------------------------------------------------
+
+EXTRACT_FIELDS_NOT_READY = "Add the review and the people it names before preparing an extract."
+
+
+def _parties_for(db: Session, case: Case) -> list[tuple[CaseParty, redaction.Party]]:
+    return [
+        (
+            party,
+            redaction.Party(
+                name=party.name,
+                role=redaction.Role(party.role.value),
+                agency=party.agency.name if party.agency else None,
+                key=str(party.id),
+            ),
+        )
+        for party in parties_of(db, case.id)
+    ]
+
+
+def start(db: Session, actor: User, case: Case, show_recipient_name: bool) -> Extract:
+    """A new extract of the case's latest review, with every redaction the detectors propose."""
+    authorise(actor, "manage_review", case, "Only a chair of this case's panel can do this.")
+    document = latest_review(db, case.id)
+    parties = _parties_for(db, case)
+    if document is None or not parties:
+        raise DomainError(EXTRACT_FIELDS_NOT_READY)
+    count = db.scalar(select(func.count()).where(Extract.case_id == case.id)) or 0
+    extract = Extract(
+        case=case,
+        document=document,
+        reference=f"{case.reference}-X{count + 1}",
+        show_recipient_name=show_recipient_name,
+        prepared_by_id=actor.id,
+    )
+    by_key = {str(party.id): party for party, _ in parties}
+    for index, section in enumerate(sections_of(document)):
+        for proposal in redaction.propose(section.text, [p for _, p in parties]):
+            extract.redactions.append(
+                ExtractRedaction(
+                    section=index,
+                    start=proposal.start,
+                    end=proposal.end,
+                    text=proposal.text,
+                    reason=proposal.reason[:200],
+                    replacement=proposal.replacement[:100],
+                    source=proposal.source.value,
+                    party_id=by_key[proposal.party].id if proposal.party in by_key else None,
+                )
+            )
+    db.add(extract)
+    db.flush()
+    audit.record(
+        db,
+        actor.id,
+        "extract.started",
+        "extract",
+        extract.id,
+        reference=extract.reference,
+        proposals=len(extract.redactions),
+    )
+    return extract
+
+
+def decide(
+    db: Session, actor: User, extract: Extract, redaction_id: int, decision: Decision
+) -> None:
+    authorise(actor, "prepare", extract, "The extract can be changed only while it is a draft.")
+    row = next((r for r in extract.redactions if r.id == redaction_id), None)
+    if row is None:
+        raise DomainError("That redaction is not part of this extract.")
+    row.decision = decision
+    audit.record(
+        db,
+        actor.id,
+        "extract.redaction_decided",
+        "extract",
+        extract.id,
+        redaction=row.id,
+        decision=decision.value,
+    )
+
+
+def add_by_hand(
+    db: Session, actor: User, extract: Extract, section: int, start: int, end: int, reason: str
+) -> ExtractRedaction:
+    """A redaction the preparer adds: the characters `start` to `end` of a section."""
+    authorise(actor, "prepare", extract, "The extract can be changed only while it is a draft.")
+    texts = [s.text for s in sections_of(extract.document)]
+    if not 0 <= section < len(texts) or not 0 <= start < end <= len(texts[section]):
+        raise DomainError("Select the text to redact within one section.")
+    row = ExtractRedaction(
+        section=section,
+        start=start,
+        end=end,
+        text=texts[section][start:end],
+        reason=(reason.strip() or "Added by the preparer")[:200],
+        replacement=redaction.REDACTED,
+        source="manual",
+        decision=Decision.ACCEPTED,
+    )
+    extract.redactions.append(row)
+    db.flush()
+    audit.record(db, actor.id, "extract.redaction_added", "extract", extract.id, redaction=row.id)
+    return row
+
+
+def add_every(
+    db: Session, actor: User, extract: Extract, fragment: str, reason: str
+) -> list[ExtractRedaction]:
+    """Redact every occurrence of `fragment` (without JavaScript, text cannot be selected)."""
+    fragment = fragment.strip()
+    if len(fragment) < 2:
+        raise DomainError("Enter the words to redact, as they appear in the review.")
+    added = []
+    for index, section in enumerate(sections_of(extract.document)):
+        for found in re.finditer(re.escape(fragment), section.text, flags=re.IGNORECASE):
+            added.append(add_by_hand(db, actor, extract, index, found.start(), found.end(), reason))
+    if not added:
+        raise DomainError(f"“{fragment}” does not appear in the review.")
+    return added
+
+
+def _move(db: Session, actor: User, extract: Extract, state: ExtractState, **details: Any) -> None:
+    if state not in EXTRACT_TRANSITIONS[extract.state]:
+        raise DomainError(
+            f"An extract that is {extract.state.label.lower()} cannot be {state.label.lower()}."
+        )
+    previous, extract.state = extract.state, state
+    audit.record(
+        db,
+        actor.id,
+        "extract.state_changed",
+        "extract",
+        extract.id,
+        old=previous.value,
+        new=state.value,
+        **details,
+    )
+
+
+def submit_for_approval(db: Session, actor: User, extract: Extract) -> None:
+    authorise(actor, "prepare", extract, "Only a draft extract can be sent for approval.")
+    undecided = sum(1 for row in extract.redactions if row.decision is Decision.PROPOSED)
+    if undecided:
+        raise DomainError(f"Accept or reject every proposed redaction first: {undecided} left.")
+    _move(db, actor, extract, ExtractState.AWAITING_APPROVAL)
+
+
+def approve(db: Session, actor: User, extract: Extract) -> None:
+    authorise(
+        actor,
+        "approve",
+        extract,
+        "An extract is approved by a second person: a chair or disclosure lead who did not "
+        "prepare it.",
+    )
+    _move(db, actor, extract, ExtractState.APPROVED)
+    extract.approved_by_id, extract.approved_at = actor.id, utcnow()
+
+
+def send_back(db: Session, actor: User, extract: Extract, reason: str) -> None:
+    authorise(actor, "approve", extract, "Only the approver can send the extract back.")
+    if not reason.strip():
+        raise DomainError("Say what the preparer should change.")
+    _move(db, actor, extract, ExtractState.DRAFT, reason=reason.strip()[:500])
+
+
+def redacted_sections(extract: Extract, recipient: User | None) -> list[tuple[str, str]]:
+    """The sections as a recipient reads them: accepted redactions applied, their own name
+    left visible if the extract allows it."""
+    own = set()
+    if recipient is not None and extract.show_recipient_name:
+        own = {row.party_id for row in extract.redactions if _is_party_of(row, recipient, extract)}
+    result = []
+    for index, section in enumerate(sections_of(extract.document)):
+        accepted = [
+            redaction.Proposal(
+                start=row.start,
+                end=row.end,
+                text=row.text,
+                reason=row.reason,
+                replacement=row.replacement,
+                state=redaction.State.ACCEPTED,
+            )
+            for row in extract.redactions
+            if row.section == index
+            and row.decision is Decision.ACCEPTED
+            and (row.party_id is None or row.party_id not in own)
+        ]
+        result.append((section.heading, redaction.apply(section.text, accepted)))
+    return result
+
+
+def _is_party_of(row: ExtractRedaction, recipient: User, extract: Extract) -> bool:
+    from sqlalchemy.orm import object_session
+
+    if row.party_id is None:
+        return False
+    session = object_session(extract)
+    party = session.get(CaseParty, row.party_id) if session else None
+    return party is not None and party.user_id == recipient.id
+
+
+def issue(
+    db: Session,
+    actor: User,
+    extract: Extract,
+    recipients: list[User],
+    expires_at: datetime | None,
+) -> list[ExtractIssue]:
+    """Each recipient's own PDF, read back and checked: any redacted text found stops it all."""
+    from panels import notify
+
+    authorise(actor, "issue", extract, "Only an approved extract can be issued.")
+    if not recipients:
+        raise DomainError("Choose who to issue the extract to.")
+    issued = []
+    issued_on = format_date(utcnow())
+    for recipient in recipients:
+        sections = redacted_sections(extract, recipient)
+        pdf = redaction.render_extract(
+            redaction.Extract(
+                reference=extract.reference,
+                recipient=recipient.name,
+                issued_on=issued_on,
+                sections=sections,
+            )
+        )
+        forbidden = _forbidden_for(extract, recipient)
+        leaks = redaction.verify_pdf(pdf, forbidden)
+        if leaks:
+            audit.record(
+                db,
+                actor.id,
+                "extract.issue_refused",
+                "extract",
+                extract.id,
+                recipient=recipient.id,
+                leaks=len(leaks),
+            )
+            raise DomainError(
+                f"The PDF for {recipient.name} still contained text that should be redacted, "
+                "so nothing has been issued. Check the redactions and try again."
+            )
+        row = ExtractIssue(
+            recipient_id=recipient.id,
+            issued_by_id=actor.id,
+            sections=json.dumps(sections),
+            pdf=pdf,
+            expires_at=expires_at,
+        )
+        extract.issues.append(row)
+        issued.append(row)
+    db.flush()
+    for row, recipient in zip(issued, recipients, strict=True):
+        audit.record(
+            db,
+            actor.id,
+            "extract.issued",
+            "extract_issue",
+            row.id,
+            extract=extract.reference,
+            recipient=recipient.id,
+        )
+        notify.tell(
+            db,
+            [recipient],
+            f"A redacted extract of the review of case {extract.case.reference} has been "
+            "issued to you.",
+            f"/my-extracts/{row.id}",
+            "A redacted review extract has been issued to you",
+        )
+    return issued
+
+
+def _forbidden_for(extract: Extract, recipient: User) -> list[str]:
+    own = (
+        {row.party_id for row in extract.redactions if _is_party_of(row, recipient, extract)}
+        if extract.show_recipient_name
+        else set()
+    )
+    return sorted(
+        {
+            row.text
+            for row in extract.redactions
+            if row.decision is Decision.ACCEPTED
+            and (row.party_id is None or row.party_id not in own)
+        }
+    )
+
+
+def open_issue(db: Session, actor: User, row: ExtractIssue, how: str) -> None:
+    """Record a view or download; refuse when the extract is not the reader's, or has ended."""
+    authorise(actor, "read", row, "This extract is not available to you.")
+    audit.record(
+        db, actor.id, f"extract.{how}", "extract_issue", row.id, extract=row.extract.reference
+    )
+
+
+def revoke(db: Session, actor: User, row: ExtractIssue) -> None:
+    authorise(actor, "control", row, "Only the chair can withdraw an extract.")
+    if row.revoked_at is not None:
+        raise DomainError("This extract has already been withdrawn.")
+    row.revoked_at, row.revoked_by_id = utcnow(), actor.id
+    audit.record(db, actor.id, "extract.revoked", "extract_issue", row.id)
+
+
+def set_expiry(db: Session, actor: User, row: ExtractIssue, expires_at: datetime | None) -> None:
+    authorise(actor, "control", row, "Only the chair can set when an extract expires.")
+    row.expires_at = expires_at
+    audit.record(
+        db,
+        actor.id,
+        "extract.expiry_set",
+        "extract_issue",
+        row.id,
+        expires_at=expires_at.isoformat() if expires_at else None,
+    )
+
+
+def comment(db: Session, actor: User, row: ExtractIssue, text: str) -> FactualComment:
+    """A factual-accuracy comment from the recipient; the chair is told."""
+    from panels import notify
+
+    authorise(actor, "comment", row, "You can comment only on an extract issued to you.")
+    if not text.strip():
+        raise DomainError("Write your comment.")
+    note = FactualComment(author_id=actor.id, text=text.strip()[:10_000])
+    row.comments.append(note)
+    db.flush()
+    audit.record(db, actor.id, "extract.commented", "extract_issue", row.id, comment=note.id)
+    notify.tell(
+        db,
+        [panel.chair for panel in row.extract.case.panels],
+        f"{actor.name} sent a factual-accuracy comment on extract {row.extract.reference}.",
+        f"/extracts/{row.extract_id}",
+        "A factual-accuracy comment on a redacted extract",
+    )
+    return note

@@ -23,6 +23,7 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     # `portal.db` must not pull in every area through this package's __init__.
     from agencies.views import blueprint as agencies_blueprint
     from panels.views import blueprint as panels_blueprint
+    from panels.views.extracts import blueprint as extracts_blueprint
     from portal import db, errors, security, signin, templating, views
     from portal.cli import register_commands
 
@@ -60,6 +61,7 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     app.register_blueprint(views.blueprint)
     app.register_blueprint(agencies_blueprint)
     app.register_blueprint(panels_blueprint)
+    app.register_blueprint(extracts_blueprint)
     register_commands(app)
     return app
 

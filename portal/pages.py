@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from flask import abort, flash, request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
 
 from portal.db import get_db
 from portal.errors import DomainError, EditConflict
 
+if TYPE_CHECKING:
+    from agencies.models import User
+
 T = TypeVar("T")
 PER_PAGE = 25
+
+
+def me() -> User:
+    """The person signed in: every route but the sign-in pages runs only for one."""
+    return cast("User", current_user._get_current_object())  # type: ignore[attr-defined]
 
 
 def get_or_404(model: type[T], id_: int) -> T:

@@ -4,3 +4,37 @@ import { initAll } from '/static/govuk/govuk-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+
+// Preparing an extract: selecting words in the review's text fills in the "Add a redaction"
+// form with exactly that passage. Without JavaScript the form redacts every occurrence.
+const redactionForm = document.querySelector('[data-module="app-redaction-form"]')
+if (redactionForm) {
+  const field = (name) => redactionForm.querySelector(`[name="${name}"]`)
+  const offsetIn = (container, node, offset) => {
+    const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT)
+    let total = 0
+    while (walker.nextNode()) {
+      if (walker.currentNode === node) return total + offset
+      total += walker.currentNode.textContent.length
+    }
+    return -1
+  }
+  document.addEventListener('mouseup', () => {
+    const selection = window.getSelection()
+    if (!selection || selection.isCollapsed || selection.rangeCount !== 1) return
+    const range = selection.getRangeAt(0)
+    const start = range.startContainer.parentElement?.closest('.app-review-text[data-section]')
+    const end = range.endContainer.parentElement?.closest('.app-review-text[data-section]')
+    if (!start || start !== end) return
+    const from = offsetIn(start, range.startContainer, range.startOffset)
+    const to = offsetIn(start, range.endContainer, range.endOffset)
+    if (from < 0 || to <= from) return
+    field('section').value = start.dataset.section
+    field('start').value = String(from)
+    field('end').value = String(to)
+    field('fragment').value = range.toString()
+  })
+  field('fragment').addEventListener('input', () => {
+    for (const name of ['section', 'start', 'end']) field(name).value = ''
+  })
+}

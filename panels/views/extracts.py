@@ -1,0 +1,452 @@
+"""Pages for a case's review, its parties, and its redacted extracts: preparing, approving,
+issuing, and reading them as their recipient."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from agencies.models import Agency, User, UserStatus
+from panels import extracts, reviews
+from panels.cases import Case
+from panels.extracts import Decision, Extract, ExtractIssue, ExtractRedaction
+from panels.forms import (
+    AddRedactionForm,
+    ButtonForm,
+    CommentForm,
+    ExpiryForm,
+    IssueForm,
+    PartyForm,
+    ReviewForm,
+    SendBackForm,
+    StartExtractForm,
+)
+from panels.reviews import CaseParty, PartyRole, ReviewDocument
+from portal.db import get_db
+from portal.pages import REFUSED, Refused, attempt, get_or_404, me
+from portal.policy import ensure, require
+from portal.templating import LONDON
+
+blueprint = Blueprint("extracts", __name__)
+
+
+def _case(case_id: int) -> Case:
+    case = get_or_404(Case, case_id)
+    ensure("manage_review", case)
+    return case
+
+
+def _to_review(case: Case) -> Any:
+    return redirect(url_for(".review", case_id=case.id))
+
+
+def _end_of(day: Any) -> datetime | None:
+    """The end of `day` in UK time: an extract that expires on a day may be read all of it."""
+    if day is None:
+        return None
+    return datetime.combine(day, time(23, 59, 59), LONDON)
+
+
+@blueprint.route("/cases/<int:case_id>/review", methods=["GET", "POST"])
+def review(case_id: int) -> Any:
+    case = _case(case_id)
+    db = get_db()
+    form = ReviewForm()
+    if form.validate_on_submit():
+        upload = form.document.data
+        if upload and upload.filename:
+            name, kind, data = upload.filename, upload.mimetype, upload.read(reviews.MAX_BYTES + 1)
+        else:
+            name, kind = "pasted.txt", "text/plain"
+            data = (form.pasted.data or "").encode()
+        document = attempt(
+            form,
+            lambda: reviews.keep_review(db, me(), case, name, kind, data),
+        )
+        if not isinstance(document, Refused):
+            flash(f"The review has been saved in {len(document.sections)} sections.", "success")
+            return _to_review(case)
+    return render_template(
+        "extracts/review.html",
+        case=case,
+        form=form,
+        document=reviews.latest_review(db, case.id),
+        parties=reviews.parties_of(db, case.id),
+        extracts=db.scalars(
+            select(Extract).where(Extract.case_id == case.id).order_by(Extract.id.desc())
+        ).all(),
+        start_form=StartExtractForm(),
+    )
+
+
+@blueprint.get("/reviews/<int:document_id>/original")
+def review_original(document_id: int) -> Any:
+    from portal import audit
+
+    document = get_or_404(ReviewDocument, document_id)
+    ensure("view_original", document)
+    db = get_db()
+    audit.record(db, current_user.id, "review.original_downloaded", "review_document", document.id)
+    db.commit()
+    return Response(
+        document.original,
+        mimetype=document.content_type or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
+    )
+
+
+@blueprint.route("/cases/<int:case_id>/parties", methods=["GET", "POST"])
+def parties(case_id: int) -> Any:
+    case = _case(case_id)
+    db = get_db()
+    form = PartyForm()
+    form.agency.choices = [("", "Not a member of staff")] + [
+        (agency.id, agency.name)
+        for agency in db.scalars(select(Agency).where(Agency.active).order_by(Agency.name))
+    ]
+    form.user.choices = [("", "No portal account")] + [
+        (person.id, f"{person.name}, {person.agency.name}")
+        for person in db.scalars(
+            select(User).where(User.status == UserStatus.APPROVED).order_by(User.name)
+        )
+    ]
+    if form.validate_on_submit():
+        party = attempt(
+            form,
+            lambda: reviews.add_party(
+                db,
+                me(),
+                case,
+                name=form.name.data or "",
+                role=PartyRole(form.role.data),
+                agency_id=form.agency.data,
+                user_id=form.user.data,
+            ),
+        )
+        if not isinstance(party, Refused):
+            flash(f"{party.name} has been added.", "success")
+            return redirect(url_for(".parties", case_id=case.id))
+    return render_template(
+        "extracts/parties.html", case=case, form=form, parties=reviews.parties_of(db, case.id)
+    )
+
+
+@blueprint.route("/parties/<int:party_id>/remove", methods=["GET", "POST"])
+def party_remove(party_id: int) -> Any:
+    party = get_or_404(CaseParty, party_id)
+    case = _case(party.case_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(form, lambda: reviews.remove_party(get_db(), me(), party))
+        if outcome is not REFUSED:
+            flash(f"{party.name} has been removed.", "success")
+            return redirect(url_for(".parties", case_id=case.id))
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title=f"Remove {party.name}?",
+        detail="Extracts prepared from now on will no longer redact their name unless "
+        "another rule finds it.",
+        button="Remove person",
+        warning=True,
+        back=url_for(".parties", case_id=case.id),
+    )
+
+
+@blueprint.post("/cases/<int:case_id>/extracts")
+def extract_new(case_id: int) -> Any:
+    case = _case(case_id)
+    form = StartExtractForm()
+    if form.validate_on_submit():
+        extract = attempt(
+            None,
+            lambda: extracts.start(get_db(), me(), case, form.show_recipient_name.data),
+        )
+        if not isinstance(extract, Refused):
+            return redirect(url_for(".extract_detail", extract_id=extract.id))
+    return _to_review(case)
+
+
+def _extract(extract_id: int, action: str = "view") -> Extract:
+    extract = get_or_404(Extract, extract_id)
+    ensure(action, extract)
+    return extract
+
+
+def _marked(extract: Extract) -> list[dict[str, Any]]:
+    """Each section as pieces of text, those to redact carrying their redaction."""
+    result = []
+    for index, section in enumerate(reviews.sections_of(extract.document)):
+        rows = sorted(
+            (
+                r
+                for r in extract.redactions
+                if r.section == index and r.decision is not Decision.REJECTED
+            ),
+            key=lambda r: (r.start, -r.end),
+        )
+        pieces: list[tuple[str, ExtractRedaction | None]] = []
+        at = 0
+        for row in rows:
+            if row.start < at:
+                continue  # overlaps one already shown; it is still listed below
+            pieces.append((section.text[at : row.start], None))
+            pieces.append((section.text[row.start : row.end], row))
+            at = row.end
+        pieces.append((section.text[at:], None))
+        result.append({"index": index, "heading": section.heading, "pieces": pieces})
+    return result
+
+
+@blueprint.get("/extracts/<int:extract_id>")
+def extract_detail(extract_id: int) -> Any:
+    extract = _extract(extract_id)
+    return render_template(
+        "extracts/extract.html",
+        extract=extract,
+        sections=_marked(extract),
+        form=ButtonForm(),
+        add_form=AddRedactionForm(),
+        undecided=sum(1 for r in extract.redactions if r.decision is Decision.PROPOSED),
+    )
+
+
+@blueprint.post("/extracts/<int:extract_id>/redactions/<int:redaction_id>")
+def extract_decide(extract_id: int, redaction_id: int) -> Any:
+    extract = _extract(extract_id, "prepare")
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            decision = Decision(form.value.data)
+        except ValueError:
+            abort(400)
+        attempt(None, lambda: extracts.decide(get_db(), me(), extract, redaction_id, decision))
+    return redirect(
+        url_for(".extract_detail", extract_id=extract.id) + f"#redaction-{redaction_id}"
+    )
+
+
+@blueprint.post("/extracts/<int:extract_id>/redactions")
+def extract_add(extract_id: int) -> Any:
+    extract = _extract(extract_id, "prepare")
+    form = AddRedactionForm()
+    if form.validate_on_submit():
+        db = get_db()
+        outcome: object
+        if form.section.data and form.start.data and form.end.data:
+            outcome = attempt(
+                form,
+                lambda: extracts.add_by_hand(
+                    db,
+                    me(),
+                    extract,
+                    int(form.section.data),
+                    int(form.start.data),
+                    int(form.end.data),
+                    form.reason.data or "",
+                ),
+            )
+        else:
+            outcome = attempt(
+                form,
+                lambda: extracts.add_every(
+                    db,
+                    me(),
+                    extract,
+                    form.fragment.data or "",
+                    form.reason.data or "",
+                ),
+            )
+        if outcome is not REFUSED:
+            flash("The redaction has been added.", "success")
+            return redirect(url_for(".extract_detail", extract_id=extract.id))
+    return render_template(
+        "extracts/extract.html",
+        extract=extract,
+        sections=_marked(extract),
+        form=ButtonForm(),
+        add_form=form,
+        undecided=sum(1 for r in extract.redactions if r.decision is Decision.PROPOSED),
+    )
+
+
+def _confirm(
+    extract: Extract, action: str, operation: Any, title: str, detail: str, button: str, done: str
+) -> Any:
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(form, lambda: operation(get_db(), me(), extract))
+        if outcome is not REFUSED:
+            flash(done, "success")
+            return redirect(url_for(".extract_detail", extract_id=extract.id))
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title=title,
+        detail=detail,
+        button=button,
+        back=url_for(".extract_detail", extract_id=extract.id),
+    )
+
+
+@blueprint.route("/extracts/<int:extract_id>/submit", methods=["GET", "POST"])
+def extract_submit(extract_id: int) -> Any:
+    extract = _extract(extract_id, "prepare")
+    return _confirm(
+        extract,
+        "prepare",
+        extracts.submit_for_approval,
+        "Send the extract for approval?",
+        "A second person, a chair or disclosure lead who did not prepare it, must approve it "
+        "before it can be issued.",
+        "Send for approval",
+        "The extract has been sent for approval.",
+    )
+
+
+@blueprint.route("/extracts/<int:extract_id>/approve", methods=["GET", "POST"])
+def extract_approve(extract_id: int) -> Any:
+    extract = _extract(extract_id, "approve")
+    return _confirm(
+        extract,
+        "approve",
+        extracts.approve,
+        "Approve the extract?",
+        "Check every highlighted passage first: once approved, it can be issued to staff.",
+        "Approve extract",
+        "The extract has been approved and can be issued.",
+    )
+
+
+@blueprint.route("/extracts/<int:extract_id>/send-back", methods=["GET", "POST"])
+def extract_send_back(extract_id: int) -> Any:
+    extract = _extract(extract_id, "approve")
+    form = SendBackForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: extracts.send_back(get_db(), me(), extract, form.reason.data or ""),
+        )
+        if outcome is not REFUSED:
+            flash("The extract has been sent back to the preparer.", "success")
+            return redirect(url_for(".extract_detail", extract_id=extract.id))
+    return render_template("extracts/send_back.html", form=form, extract=extract)
+
+
+@blueprint.route("/extracts/<int:extract_id>/issue", methods=["GET", "POST"])
+def extract_issue(extract_id: int) -> Any:
+    extract = _extract(extract_id, "issue")
+    db = get_db()
+    people = db.scalars(
+        select(User).where(User.status == UserStatus.APPROVED).order_by(User.name)
+    ).all()
+    form = IssueForm()
+    form.recipients.choices = [(p.id, f"{p.name}, {p.agency.name}") for p in people]
+    if form.validate_on_submit():
+        chosen = [p for p in people if p.id in set(form.recipients.data or [])]
+        outcome = attempt(
+            form,
+            lambda: extracts.issue(db, me(), extract, chosen, _end_of(form.expires_on.data)),
+        )
+        if outcome is not REFUSED:
+            flash(f"The extract has been issued to {len(chosen)} people.", "success")
+            return redirect(url_for(".extract_detail", extract_id=extract.id))
+    return render_template("extracts/issue.html", form=form, extract=extract)
+
+
+@blueprint.route("/extract-issues/<int:issue_id>/revoke", methods=["GET", "POST"])
+def issue_revoke(issue_id: int) -> Any:
+    row = get_or_404(ExtractIssue, issue_id)
+    ensure("control", row)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        outcome = attempt(form, lambda: extracts.revoke(get_db(), me(), row))
+        if outcome is not REFUSED:
+            flash(f"{row.recipient.name} can no longer open the extract.", "success")
+            return redirect(url_for(".extract_detail", extract_id=row.extract_id))
+    return render_template(
+        "panels/confirm.html",
+        form=form,
+        title=f"Withdraw {row.recipient.name}'s extract?",
+        detail="They will no longer be able to open it. This cannot be undone: issue it again "
+        "if needed.",
+        button="Withdraw extract",
+        warning=True,
+        back=url_for(".extract_detail", extract_id=row.extract_id),
+    )
+
+
+@blueprint.route("/extract-issues/<int:issue_id>/expiry", methods=["GET", "POST"])
+def issue_expiry(issue_id: int) -> Any:
+    row = get_or_404(ExtractIssue, issue_id)
+    ensure("control", row)
+    form = ExpiryForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: extracts.set_expiry(get_db(), me(), row, _end_of(form.expires_on.data)),
+        )
+        if outcome is not REFUSED:
+            flash("The expiry has been saved.", "success")
+            return redirect(url_for(".extract_detail", extract_id=row.extract_id))
+    return render_template("extracts/expiry.html", form=form, row=row)
+
+
+@blueprint.get("/my-extracts")
+@require("view_dashboard")
+def my_extracts() -> Any:
+    rows = (
+        get_db()
+        .scalars(
+            select(ExtractIssue)
+            .where(ExtractIssue.recipient_id == current_user.id)
+            .order_by(ExtractIssue.issued_at.desc())
+        )
+        .all()
+    )
+    return render_template("extracts/mine.html", rows=rows, now=extracts.utcnow())
+
+
+def _opened(issue_id: int, how: str) -> ExtractIssue:
+    row = get_or_404(ExtractIssue, issue_id)
+    ensure("read", row)
+    attempt(None, lambda: extracts.open_issue(get_db(), me(), row, how))
+    return row
+
+
+@blueprint.route("/my-extracts/<int:issue_id>", methods=["GET", "POST"])
+def my_extract(issue_id: int) -> Any:
+    row = get_or_404(ExtractIssue, issue_id)
+    ensure("read", row)
+    form = CommentForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: extracts.comment(get_db(), me(), row, form.text.data or ""),
+        )
+        if outcome is not REFUSED:
+            flash("Your comment has been sent to the chair.", "success")
+            return redirect(url_for(".my_extract", issue_id=row.id))
+    else:
+        attempt(None, lambda: extracts.open_issue(get_db(), me(), row, "viewed"))
+    return render_template(
+        "extracts/read.html", row=row, sections=json.loads(row.sections), form=form
+    )
+
+
+@blueprint.get("/my-extracts/<int:issue_id>.pdf")
+def my_extract_pdf(issue_id: int) -> Any:
+    row = _opened(issue_id, "downloaded")
+    return Response(
+        row.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{row.extract.reference}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

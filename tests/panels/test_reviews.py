@@ -1,0 +1,108 @@
+"""The review document: what may be uploaded, how its text is read and cut into sections."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+from sqlalchemy.orm import Session
+
+from panels import reviews
+from panels.reviews import PartyRole, UnreadableDocument, split_sections, text_of
+from portal.errors import DomainError
+from tests.support.world import World
+
+REVIEW = """1. Introduction
+This review concerns the supervision of John Smith.
+
+2. Chronology
+On 3 March 2025 the practitioner visited.
+
+MANAGEMENT OVERSIGHT
+The manager did not countersign the plan."""
+
+
+def word_document(text: str) -> bytes:
+    document = docx.Document()
+    for paragraph in text.split("\n"):
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def pdf_document(lines: list[str]) -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    for number, line in enumerate(lines):
+        page.drawString(72, 800 - 14 * number, line)
+    page.save()
+    return out.getvalue()
+
+
+def test_sections_are_cut_at_numbered_and_capitalised_headings() -> None:
+    sections = split_sections(REVIEW)
+    assert [s.heading for s in sections] == [
+        "1. Introduction",
+        "2. Chronology",
+        "MANAGEMENT OVERSIGHT",
+    ]
+    assert sections[0].text == "This review concerns the supervision of John Smith."
+
+
+def test_text_without_headings_is_one_section() -> None:
+    (only,) = split_sections("Just a paragraph.\nAnd another line.")
+    assert (only.heading, only.text) == ("Review", "Just a paragraph.\nAnd another line.")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("review.txt", REVIEW.encode()),
+        ("review.docx", word_document(REVIEW)),
+        ("review.pdf", pdf_document(REVIEW.split("\n"))),
+    ],
+)
+def test_word_text_and_pdf_reviews_are_read(name: str, data: bytes) -> None:
+    text = text_of(name, data)
+    assert "supervision of John Smith" in text
+    assert "countersign" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("review.exe", b"MZ", "must be a Word document"),
+        ("review.txt", b"", "empty"),
+        ("review.txt", b"x" * (reviews.MAX_BYTES + 1), "smaller than 10 MB"),
+        ("review.docx", b"not a zip", "could not be opened"),
+        ("review.pdf", b"%PDF-1.4 broken", "could not be opened"),
+        ("scan.pdf", pdf_document([]), "No text could be read"),
+    ],
+)
+def test_other_files_are_refused_with_a_reason(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(UnreadableDocument, match=message):
+        text_of(name, data)
+
+
+@pytest.mark.usefixtures("app_context")
+def test_only_the_chair_keeps_the_review_and_names_parties(db: Session, world: World) -> None:
+    with pytest.raises(DomainError):
+        reviews.keep_review(db, world["police_rep"], world.case, "r.txt", "text/plain", b"Text")
+    document = reviews.keep_review(
+        db, world["chair"], world.case, "r.txt", "text/plain", REVIEW.encode()
+    )
+    assert len(document.sections) == 3
+    assert reviews.latest_review(db, world.case.id) is document
+    with pytest.raises(DomainError):
+        reviews.add_party(
+            db, world["observer"], world.case, name="John Smith", role=PartyRole.PERSON_ON_PROBATION
+        )
+    party = reviews.add_party(
+        db, world["chair"], world.case, name="  John   Smith ", role=PartyRole.PERSON_ON_PROBATION
+    )
+    assert party.name == "John Smith"
+    assert [p.name for p in reviews.parties_of(db, world.case.id)] == ["John Smith"]
