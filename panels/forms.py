@@ -361,7 +361,7 @@ class ResponseForm(FlaskForm):
         choices=[SelectChoice(state.value, state.label) for state in RESPONSES],
         validators=[InputRequired(message="Choose Agreed, Partly agreed or Not agreed")],
     )
-    reason = _area("Reason (needed for Partly agreed and Not agreed)", rows=4)
+    reason = _area("Reason", rows=4)
     submit = SubmitField("Send answer", widget=GovSubmitInput())
 
     def validate_reason(self, field: TextAreaField) -> None:

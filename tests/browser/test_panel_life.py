@@ -346,7 +346,7 @@ def test_a_panel_lives_from_opening_to_closing(
     chair.goto(action_urls[POLICE])
     expect(heading(chair)).to_contain_text("Proposed")
     reason = "Operational: arrests are already shared through the daily MAPPA bulletin."
-    police.get_by_label("Reason (needed for Partly agreed and Not agreed)").fill(reason)
+    police.get_by_label("Reason", exact=True).fill(reason)
     police.get_by_role("button", name="Send answer").click()
     success(police, "Your agency's answer has been recorded.")
     expect(heading(police)).to_contain_text("Not agreed")
