@@ -13,7 +13,7 @@ from agencies.forms import AgencyForm, ConfirmForm, ProviderForm, RolesForm
 from agencies.models import Agency, AgencyKind, Role, User
 from portal.db import get_db
 from portal.errors import DomainError
-from portal.pages import get_or_404, paginate
+from portal.pages import get_or_404, me, paginate
 from portal.policy import ensure, require
 
 blueprint = Blueprint("agencies", __name__)
@@ -34,7 +34,7 @@ def agency_new() -> Any:
         try:
             agency = agencies.register_agency(
                 db,
-                current_user,  # type: ignore[arg-type]
+                me(),
                 name=form.name.data or "",
                 kind=AgencyKind(form.kind.data),
                 slug=form.slug.data or "",
@@ -65,7 +65,7 @@ def provider_edit(agency_id: int) -> Any:
         try:
             agencies.update_provider(
                 db,
-                current_user,  # type: ignore[arg-type]
+                me(),
                 provider,
                 issuer=form.issuer.data or "",
                 client_id=form.client_id.data or "",
@@ -85,7 +85,7 @@ def provider_edit(agency_id: int) -> Any:
 @blueprint.get("/users")
 @require("list_users")
 def user_list() -> Any:
-    page = paginate(users.manageable_users(current_user))  # type: ignore[arg-type]
+    page = paginate(users.manageable_users(me()))
     return render_template("agencies/users.html", page=page)
 
 
@@ -102,7 +102,7 @@ def user_approve(user_id: int) -> Any:
     ensure("approve", user)
     if ConfirmForm().validate_on_submit():
         db = get_db()
-        users.approve(db, current_user, user)  # type: ignore[arg-type]
+        users.approve(db, me(), user)
         db.commit()
         flash(f"{user.name}'s account has been approved. Now give them their roles.", "success")
     return redirect(url_for(".user_roles", user_id=user.id))
@@ -115,7 +115,7 @@ def user_suspend(user_id: int) -> Any:
     form = ConfirmForm()
     if form.validate_on_submit():
         db = get_db()
-        users.suspend(db, current_user, user)  # type: ignore[arg-type]
+        users.suspend(db, me(), user)
         db.commit()
         flash(f"{user.name}'s account has been suspended.", "success")
         return redirect(url_for(".user_detail", user_id=user.id))
@@ -129,7 +129,7 @@ def user_roles(user_id: int) -> Any:
     form = RolesForm(
         data={"roles": [role.value for role in user.roles]} if request.method == "GET" else None
     )
-    form.offer(grantable_roles(current_user))  # type: ignore[arg-type]
+    form.offer(grantable_roles(me()))
     if form.validate_on_submit():
         db = get_db()
         try:

@@ -17,7 +17,7 @@ from panels.panels import Panel
 from panels.views import blueprint
 from portal import audit
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, paginate
+from portal.pages import REFUSED, Refused, attempt, get_or_404, me, paginate
 from portal.policy import ensure
 
 
@@ -110,7 +110,7 @@ def action_new(panel_id: int) -> Any:
     if form.validate_on_submit():
         action = attempt(
             form,
-            lambda: actions.propose(get_db(), current_user, panel, _fields(form)),  # type: ignore[arg-type]
+            lambda: actions.propose(get_db(), me(), panel, _fields(form)),
         )
         if not isinstance(action, Refused):
             flash("The action has been added; its agency has been asked to answer it.", "success")
@@ -138,7 +138,7 @@ def action_edit(action_id: int) -> Any:
             form,
             lambda: actions.revise(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 action,
                 form.version_seen(),
                 _fields(form),
@@ -159,7 +159,7 @@ def action_respond(action_id: int) -> Any:
             form,
             lambda: actions.respond(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 action,
                 ActionState(form.answer.data),
                 form.reason.data or "",
@@ -178,7 +178,7 @@ def action_progress(action_id: int) -> Any:
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: actions.report_progress(get_db(), current_user, action, form.text.data or ""),  # type: ignore[arg-type]
+            lambda: actions.report_progress(get_db(), me(), action, form.text.data or ""),
         )
         if outcome is not REFUSED:
             flash("The progress has been added.", "success")
@@ -191,7 +191,7 @@ def action_sign_off(action_id: int) -> Any:
     action = _load(action_id, "sign_off")
     form = ButtonForm()
     if form.validate_on_submit():
-        outcome = attempt(form, lambda: actions.sign_off(get_db(), current_user, action))  # type: ignore[arg-type]
+        outcome = attempt(form, lambda: actions.sign_off(get_db(), me(), action))
         if outcome is not REFUSED:
             flash("The action has been signed off as complete.", "success")
             return _back(action)

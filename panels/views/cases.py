@@ -5,21 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from panels import cases
 from panels.cases import Case
 from panels.forms import CaseForm
 from panels.views import blueprint
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, paginate
+from portal.pages import REFUSED, Refused, attempt, get_or_404, me, paginate
 from portal.policy import ensure, require
 
 
 @blueprint.get("/cases")
 @require("list_panels")
 def case_list() -> Any:
-    query = cases.visible_cases(get_db(), current_user).order_by(Case.created_at.desc())  # type: ignore[arg-type]
+    query = cases.visible_cases(get_db(), me()).order_by(Case.created_at.desc())
     return render_template("panels/cases.html", page=paginate(query))
 
 
@@ -28,7 +27,7 @@ def case_list() -> Any:
 def case_new() -> Any:
     form = CaseForm()
     if form.validate_on_submit():
-        case = attempt(form, lambda: cases.create_case(get_db(), current_user, **form.fields()))  # type: ignore[arg-type]
+        case = attempt(form, lambda: cases.create_case(get_db(), me(), **form.fields()))
         if not isinstance(case, Refused):
             flash(f"Case {case.reference} has been added.", "success")
             return redirect(url_for(".case_detail", case_id=case.id))
@@ -50,7 +49,7 @@ def case_edit(case_id: int) -> Any:
     if form.validate_on_submit():
         done = attempt(
             form,
-            lambda: cases.update_case(get_db(), current_user, case, **form.fields()),  # type: ignore[arg-type]
+            lambda: cases.update_case(get_db(), me(), case, **form.fields()),
         )
         if done is not REFUSED:
             flash(f"Case {case.reference} has been saved.", "success")

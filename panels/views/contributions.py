@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from panels import contributions
 from panels.contributions import SECTIONS, Contribution
@@ -13,7 +12,7 @@ from panels.forms import ButtonForm, ContributionForm, EventForm, ReturnForm
 from panels.views import blueprint
 from portal.db import get_db
 from portal.errors import EditConflict
-from portal.pages import REFUSED, attempt, get_or_404
+from portal.pages import REFUSED, attempt, get_or_404, me
 from portal.policy import ensure
 
 
@@ -50,7 +49,7 @@ def contribution_edit(contribution_id: int) -> Any:
             form,
             lambda: contributions.save(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 contribution,
                 form.version_seen(),
                 form.sections(),
@@ -81,7 +80,7 @@ def contribution_event_new(contribution_id: int) -> Any:
             form,
             lambda: contributions.add_event(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 contribution,
                 event_date=form.event_date.data,  # type: ignore[arg-type]
                 event=form.event.data or "",
@@ -107,7 +106,7 @@ def contribution_event_remove(contribution_id: int, entry_id: int) -> Any:
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: contributions.remove_event(get_db(), current_user, contribution, entry_id),  # type: ignore[arg-type]
+            lambda: contributions.remove_event(get_db(), me(), contribution, entry_id),
         )
         if outcome is not REFUSED:
             flash("The event has been removed from the chronology.", "success")
@@ -130,7 +129,7 @@ def contribution_submit(contribution_id: int) -> Any:
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: contributions.submit(get_db(), current_user, contribution),  # type: ignore[arg-type]
+            lambda: contributions.submit(get_db(), me(), contribution),
         )
         if outcome is not REFUSED:
             flash("Your contribution has been submitted to the chair.", "success")
@@ -155,7 +154,7 @@ def contribution_return(contribution_id: int) -> Any:
             form,
             lambda: contributions.return_to_agency(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 contribution,
                 form.comments.data or "",
             ),
@@ -173,7 +172,7 @@ def contribution_accept(contribution_id: int) -> Any:
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: contributions.accept(get_db(), current_user, contribution),  # type: ignore[arg-type]
+            lambda: contributions.accept(get_db(), me(), contribution),
         )
         if outcome is not REFUSED:
             flash(f"{contribution.agency.name}'s contribution has been accepted.", "success")

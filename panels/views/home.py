@@ -13,14 +13,14 @@ from panels.forms import ButtonForm, today
 from panels.views import blueprint
 from portal import notices
 from portal.db import get_db
-from portal.pages import attempt
+from portal.pages import attempt, me
 from portal.policy import require
 
 
 @blueprint.get("/")
 @require("view_dashboard")
 def dashboard() -> Any:
-    home = home_for(get_db(), current_user, today(), datetime.now(UTC))  # type: ignore[arg-type]
+    home = home_for(get_db(), me(), today(), datetime.now(UTC))
     return render_template("panels/home.html", home=home, today=today(), form=ButtonForm())
 
 

@@ -17,7 +17,7 @@ from panels.panels import Panel
 from panels.views import blueprint
 from portal import richtext
 from portal.db import get_db
-from portal.pages import REFUSED, Page, Refused, attempt, get_or_404, paginate
+from portal.pages import REFUSED, Page, Refused, attempt, get_or_404, me, paginate
 from portal.policy import ensure, require
 
 PER_PAGE = 20
@@ -49,7 +49,7 @@ def learning_new(panel_id: int) -> Any:
     if form.validate_on_submit():
         point = attempt(
             form,
-            lambda: learning.record(get_db(), current_user, panel, **_fields(form)),  # type: ignore[arg-type]
+            lambda: learning.record(get_db(), me(), panel, **_fields(form)),
         )
         if not isinstance(point, Refused):
             flash("The learning has been recorded.", "success")
@@ -78,7 +78,7 @@ def learning_edit(point_id: int) -> Any:
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: learning.revise(get_db(), current_user, point, **_fields(form)),  # type: ignore[arg-type]
+            lambda: learning.revise(get_db(), me(), point, **_fields(form)),
         )
         if outcome is not REFUSED:
             flash("The learning has been saved.", "success")
@@ -92,7 +92,7 @@ def learning_share(point_id: int) -> Any:
     ensure("share", point)
     form = ButtonForm()
     if form.validate_on_submit():
-        outcome = attempt(form, lambda: learning.share(get_db(), current_user, point))  # type: ignore[arg-type]
+        outcome = attempt(form, lambda: learning.share(get_db(), me(), point))
         if outcome is not REFUSED:
             flash("The learning has been shared with the agencies it concerns.", "success")
             return redirect(url_for(".learning_detail", point_id=point.id))
@@ -130,7 +130,7 @@ def learning_library() -> Any:
         until=None if form.until.errors else form.until.data,
     )
     number = max(request.args.get("page", 1, type=int) or 1, 1)
-    points, total, recurring = learning.library(db, current_user, wanted, number, PER_PAGE)  # type: ignore[arg-type]
+    points, total, recurring = learning.library(db, me(), wanted, number, PER_PAGE)
     return render_template(
         "panels/library.html",
         form=form,

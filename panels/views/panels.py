@@ -19,7 +19,7 @@ from panels.panels import PANEL_TRANSITIONS, Panel, PanelMember, PanelRole, Pane
 from panels.sessions import PanelSession
 from panels.views import blueprint
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, paginate
+from portal.pages import REFUSED, Refused, attempt, get_or_404, me, paginate
 from portal.policy import ensure, require
 
 # What the button that moves a panel into each state says.
@@ -35,7 +35,7 @@ MOVE_LABELS = {
 @blueprint.get("/panels")
 @require("list_panels")
 def panel_list() -> Any:
-    query = panels.visible_panels(get_db(), current_user).order_by(Panel.created_at.desc())  # type: ignore[arg-type]
+    query = panels.visible_panels(get_db(), me()).order_by(Panel.created_at.desc())
     page = paginate(query)
     progress = panels.progress(get_db(), [panel.id for panel in page.items], today())
     return render_template("panels/panels.html", page=page, progress=progress)
@@ -51,7 +51,7 @@ def panel_new(case_id: int) -> Any:
             form,
             lambda: panels.open_panel(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 case,
                 terms_of_reference=form.terms_of_reference.data or "",
                 contribution_deadline=form.contribution_deadline.data,
@@ -110,7 +110,7 @@ def panel_edit(panel_id: int) -> Any:
             form,
             lambda: panels.update_panel(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 panel,
                 version=form.version_seen(),
                 terms_of_reference=form.terms_of_reference.data or "",
@@ -140,7 +140,7 @@ def panel_invite(panel_id: int) -> Any:
         agency = get_or_404(Agency, form.agency.data or 0)
         outcome = attempt(
             form,
-            lambda: panels.invite_agency(get_db(), current_user, panel, agency),  # type: ignore[arg-type]
+            lambda: panels.invite_agency(get_db(), me(), panel, agency),
         )
         if outcome is not REFUSED:
             flash(f"{agency.name} has been invited.", "success")
@@ -168,7 +168,7 @@ def panel_members(panel_id: int) -> Any:
         person = get_or_404(User, form.user.data or 0)
         outcome = attempt(
             form,
-            lambda: panels.add_member(get_db(), current_user, panel, person, role),  # type: ignore[arg-type]
+            lambda: panels.add_member(get_db(), me(), panel, person, role),
         )
         if outcome is not REFUSED:
             flash(f"{person.name} has been added to the panel.", "success")
@@ -207,7 +207,7 @@ def panel_member_remove(panel_id: int, member_id: int) -> Any:
         name = member.user.name
         outcome = attempt(
             form,
-            lambda: panels.remove_member(get_db(), current_user, panel, member),  # type: ignore[arg-type]
+            lambda: panels.remove_member(get_db(), me(), panel, member),
         )
         if outcome is not REFUSED:
             flash(f"{name} has been removed from the panel.", "success")
@@ -229,7 +229,7 @@ def panel_move(panel_id: int) -> Any:
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: panels.move_to(get_db(), current_user, panel, state),  # type: ignore[arg-type]
+            lambda: panels.move_to(get_db(), me(), panel, state),
         )
         if outcome is not REFUSED:
             flash(f"The panel is now {state.label.lower()}.", "success")

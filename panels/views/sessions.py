@@ -6,7 +6,6 @@ from datetime import UTC
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from panels import sessions
 from panels.forms import ButtonForm, MinutesForm, SessionForm
@@ -14,7 +13,7 @@ from panels.panels import Panel
 from panels.sessions import Attendance, PanelSession
 from panels.views import blueprint
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404
+from portal.pages import REFUSED, Refused, attempt, get_or_404, me
 from portal.policy import ensure
 from portal.templating import LONDON
 
@@ -47,7 +46,7 @@ def session_new(panel_id: int) -> Any:
     if form.validate_on_submit():
         session = attempt(
             form,
-            lambda: sessions.schedule(get_db(), current_user, panel, **_when(form)),  # type: ignore[arg-type]
+            lambda: sessions.schedule(get_db(), me(), panel, **_when(form)),
         )
         if not isinstance(session, Refused):
             flash("The session has been scheduled.", "success")
@@ -74,7 +73,7 @@ def session_edit(session_id: int) -> Any:
             form,
             lambda: sessions.reschedule(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 session,
                 version=form.version_seen(),
                 **_when(form),
@@ -102,7 +101,7 @@ def session_attendance(session_id: int) -> Any:
                 chosen[person.id] = Attendance(value)
         outcome = attempt(
             form,
-            lambda: sessions.record_attendance(get_db(), current_user, session, chosen),  # type: ignore[arg-type]
+            lambda: sessions.record_attendance(get_db(), me(), session, chosen),
         )
         if outcome is not REFUSED:
             flash("Attendance has been recorded.", "success")
@@ -129,7 +128,7 @@ def session_minutes(session_id: int) -> Any:
             form,
             lambda: sessions.save_minutes(
                 get_db(),
-                current_user,  # type: ignore[arg-type]
+                me(),
                 session,
                 version=form.version_seen(),
                 minutes=form.minutes.data or "",
@@ -149,7 +148,7 @@ def session_publish(session_id: int) -> Any:
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: sessions.publish_minutes(get_db(), current_user, session),  # type: ignore[arg-type]
+            lambda: sessions.publish_minutes(get_db(), me(), session),
         )
         if outcome is not REFUSED:
             flash("The minutes have been published to the panel's members.", "success")
