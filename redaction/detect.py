@@ -1,0 +1,99 @@
+"""All the detectors together: one list of proposals for a reviewer, without duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from redaction.model import Party, Proposal, Source
+from redaction.ner import EntityFinder, entity_proposals
+from redaction.parties import PartyMatcher
+from redaction.patterns import DEFAULT_CASE_REFERENCE_PATTERNS, find_patterns
+
+# When two detectors claim the same words, the reviewer sees the most specific reason.
+_PRIORITY = {Source.MANUAL: 0, Source.PARTY: 1, Source.PATTERN: 2, Source.NER: 3}
+
+
+@dataclass
+class Detector:
+    """The detectors for one case: its parties, the patterns and, if wanted, a recogniser.
+
+    Build it once per case (compiling every name variant takes a moment) and call `propose`
+    for each section of the review.
+    """
+
+    parties: Sequence[Party] = ()
+    keep_visible: Iterable[str] = ()
+    patterns: bool = True
+    case_reference_patterns: Sequence[str] = DEFAULT_CASE_REFERENCE_PATTERNS
+    ner: EntityFinder | None = None
+    _matcher: PartyMatcher = field(init=False, repr=False)
+    _visible: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._matcher = PartyMatcher(self.parties)
+        self._visible = frozenset(self.keep_visible)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self._matcher.labels
+
+    def propose(self, text: str) -> list[Proposal]:
+        """Every proposed redaction in `text`, in order, each with its reason."""
+        found = self._matcher.propose(text, keep_visible=self._visible)
+        visible_spans = self._visible_mentions(text)
+        if self.patterns:
+            found.extend(find_patterns(text, self.case_reference_patterns))
+        if self.ner is not None:
+            entities = entity_proposals(self.ner, text)
+            # A recognised name that is a party the recipient may see stays visible too.
+            found.extend(e for e in entities if not _inside_any(e, visible_spans))
+        return deduplicate(found)
+
+    def _visible_mentions(self, text: str) -> list[Proposal]:
+        if not self._visible:
+            return []
+        return [
+            p
+            for p in self._matcher.propose(text)
+            if p.party is not None and p.party in self._visible
+        ]
+
+
+def propose_redactions(
+    text: str,
+    parties: Sequence[Party] = (),
+    *,
+    keep_visible: Iterable[str] = (),
+    patterns: bool = True,
+    case_reference_patterns: Sequence[str] = DEFAULT_CASE_REFERENCE_PATTERNS,
+    ner: EntityFinder | None = None,
+) -> list[Proposal]:
+    """Every proposed redaction in `text`: known parties, identifiers and, with `ner`, names."""
+    detector = Detector(
+        parties=parties,
+        keep_visible=keep_visible,
+        patterns=patterns,
+        case_reference_patterns=case_reference_patterns,
+        ner=ner,
+    )
+    return detector.propose(text)
+
+
+def _inside_any(proposal: Proposal, spans: Sequence[Proposal]) -> bool:
+    return any(s.start <= proposal.start and proposal.end <= s.end for s in spans)
+
+
+def deduplicate(proposals: Iterable[Proposal]) -> list[Proposal]:
+    """Drop each proposal that lies wholly inside one of higher or equal standing.
+
+    Overlapping proposals that neither contains are both kept: the reviewer may accept either,
+    and `apply_redactions` resolves what remains.
+    """
+    ordered = sorted(proposals, key=lambda p: (_PRIORITY[p.source], -(p.end - p.start), p.start))
+    kept: list[Proposal] = []
+    for proposal in ordered:
+        if any(k.start <= proposal.start and proposal.end <= k.end for k in kept):
+            continue
+        kept.append(proposal)
+    return sorted(kept, key=lambda p: (p.start, -p.end, _PRIORITY[p.source]))

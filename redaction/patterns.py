@@ -1,0 +1,247 @@
+"""UK identifiers and contact details found by validated patterns.
+
+Each finder returns proposals with the reason a reviewer reads ("NHS number (check digit
+valid)"). Numbers with a check digit are proposed only when it is right, so a reference that
+merely looks like an NHS number stays.
+
+Dates are not redacted in general: a review's chronology is the learning. Only a date next to
+"born", "DOB", "D.O.B." or "date of birth" is proposed, as a date of birth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+
+from redaction.model import Proposal, Source
+
+# Case references of this portal and of probation's SFO reviews: "SFO/2026/0142",
+# "SFO-2026-0142", "SFO-DEMO-0142". Callers can pass their own.
+DEFAULT_CASE_REFERENCE_PATTERNS: tuple[str, ...] = (r"\bSFO(?:[ ]?[/-][ ]?[A-Z0-9]{2,10}){1,3}\b",)
+
+_NHS = re.compile(r"(?<![\d/.-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d/]|[.-]\d)")
+
+# HMRC: the first letter is not D, F, I, Q, U or V; the second is not D, F, I, O, Q, U or V;
+# BG, GB, KN, NK, NT, TN and ZZ are never used; the suffix is A, B, C or D.
+_NINO = re.compile(
+    r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ ]?(\d{2})[ ]?(\d{2})[ ]?(\d{2})[ ]?([A-D])?\b",
+    re.IGNORECASE,
+)
+_NINO_NEVER = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+# PNC ID: year (2 or 4 digits) / serial (up to 7 digits) and a check letter.
+_PNC = re.compile(r"\b(\d{2}|\d{4})/(\d{1,7})([A-Z])\b", re.IGNORECASE)
+# CRO number: serial (up to 6 digits) / 2-digit year and a check letter, or SFyy/serial+letter.
+_CRO = re.compile(r"\b(\d{1,6})/(\d{2})([A-Z])\b", re.IGNORECASE)
+_CRO_SF = re.compile(r"\bSF(\d{2})/(\d{1,6})([A-Z])\b", re.IGNORECASE)
+# Letters the Police National Computer uses for check characters: no I, O or S; Z is 0.
+_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
+
+# Probation case reference number (CRN, e.g. X123456) and prison number (e.g. A1234BC).
+_CRN = re.compile(r"\b[A-Z]\d{6}\b")
+_PRISON_NUMBER = re.compile(r"\b[A-Z]\d{4}[A-Z]{2}\b")
+
+# The postcode pattern of the UK Government Data Standards Catalogue, letters by position.
+_POSTCODE_TEXT = (
+    r"(?:GIR ?0AA|(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y]))"
+    r"[ ]?\d[ABD-HJLNP-UW-Z]{2})"
+)
+_POSTCODE = re.compile(rf"\b{_POSTCODE_TEXT}\b", re.IGNORECASE)
+
+_STREET_TYPES = (
+    "Road|Rd|Street|St|Avenue|Ave|Close|Cl|Lane|Ln|Drive|Dr|Way|Court|Ct|Crescent|Cres|Place|"
+    "Pl|Gardens|Gdns|Grove|Gr|Terrace|Terr|Square|Sq|Hill|Row|Walk|Mews|Park|Rise|View|Green|"
+    "Parade|Broadway|Boulevard|Gate|Wharf|Yard|Chase|Vale|Meadow|Meadows|Fields|Croft|Fold|"
+    "Brow|Bank|Heights|Grange|Copse|Wynd|Circus|Embankment|Approach|Hollow|End|Villas|Cottages"
+)
+_STREET_NAME = (
+    r"(?:[A-Z][A-Za-z'’]+|St\.?)(?:[ -](?:[A-Z][A-Za-z'’]+|upon|on|the|le|de|St\.?)){0,3}"
+)
+_LINE_GAP = r"(?:,[ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
+_TOWN_LINE = rf"{_LINE_GAP}[A-Z][A-Za-z'’-]+\b(?:[ ](?:[A-Z][A-Za-z'’-]+|upon|on)\b)*"
+_ADDRESS = re.compile(
+    r"\b(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Z]?,?\s+)?"
+    rf"\d{{1,4}}[A-Z]?(?:-\d{{1,4}})?,?\s+{_STREET_NAME}\s+(?:{_STREET_TYPES})\b\.?"
+    rf"(?:{_TOWN_LINE}){{0,2}}"
+    rf"(?:(?:{_LINE_GAP}|[ \t]+){_POSTCODE_TEXT}\b)?"
+)
+# A street without a house number, named after a preposition: "lived on Acacia Avenue".
+_STREET = re.compile(
+    r"\b(?:on|in|at|off|near|along|from|into|to)[ ]+"
+    rf"(?P<street>{_STREET_NAME}\s+(?:{_STREET_TYPES}))\b"
+)
+
+_PHONE = re.compile(
+    r"(?<![\w+/])(?:(?:\+44|0044)[ ]?(?:\(0\)[ ]?)?|\(?0)"
+    r"\d(?:[ \-)]{0,2}\d){8,9}(?![\d/])"
+)
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
+    r"|\d{4}-\d{2}-\d{2}\b"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?{_MONTH}[ ,]+\d{{4}}\b"
+    rf"|{_MONTH}[ ]+\d{{1,2}}(?:st|nd|rd|th)?,?[ ]+\d{{4}}\b"
+    rf"|(?:{_MONTH}[ ]+)?(?:19|20)\d{{2}}\b)"
+)
+_DATE_OF_BIRTH = re.compile(
+    r"\b(?:born|d\.?[ ]?o\.?[ ]?b\.?|date[ ]+of[ ]+birth|birth[ ]?date)(?![a-z])"
+    r"[\s:,.\-–(]*(?:(?:was|is|of|on|in)[ ]+)?"
+    rf"(?P<date>{_DATE})",
+    re.IGNORECASE,
+)
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """The NHS number modulus 11 check: weights 10 down to 2, check digit 11 - remainder."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def nino_is_valid(text: str) -> bool:
+    match = _NINO.fullmatch(text.strip())
+    return match is not None and match.group(1).upper() not in _NINO_NEVER
+
+
+def pnc_check_letter(year: str, serial: str) -> str:
+    """The check letter of a PNC ID: (2-digit year and 7-digit serial) modulo 23."""
+    return _CHECK_LETTERS[int(year[-2:] + serial.zfill(7)) % 23]
+
+
+def cro_check_letter(serial: str, year: str, *, short_form: bool = False) -> str:
+    """The check letter of a CRO number: (year and 6-digit serial) modulo 23.
+
+    Short-form ("SF") numbers use the serial as written, without padding.
+    """
+    return _CHECK_LETTERS[int(year + (serial if short_form else serial.zfill(6))) % 23]
+
+
+def _proposal(match: re.Match[str], kind: str, reason: str, group: int | str = 0) -> Proposal:
+    start, end = match.span(group)
+    return Proposal(
+        start=start,
+        end=end,
+        text=match.group(group),
+        reason=reason,
+        source=Source.PATTERN,
+        kind=kind,
+    )
+
+
+def find_nhs_numbers(text: str) -> Iterator[Proposal]:
+    for match in _NHS.finditer(text):
+        if nhs_number_is_valid("".join(match.groups())):
+            yield _proposal(match, "nhs_number", "NHS number (check digit valid)")
+
+
+def find_national_insurance_numbers(text: str) -> Iterator[Proposal]:
+    for match in _NINO.finditer(text):
+        if match.group(1).upper() in _NINO_NEVER:
+            continue
+        # Without its suffix letter, insist on capitals: "an 12 34 56" is not a NINO.
+        if match.group(5) is None and not match.group(1).isupper():
+            continue
+        yield _proposal(match, "national_insurance_number", "National Insurance number")
+
+
+def find_police_identifiers(text: str) -> Iterator[Proposal]:
+    for match in _PNC.finditer(text):
+        year, serial, letter = match.groups()
+        if pnc_check_letter(year, serial) == letter.upper():
+            yield _proposal(match, "pnc_id", "PNC ID (check letter valid)")
+    for match in _CRO.finditer(text):
+        serial, year, letter = match.groups()
+        if cro_check_letter(serial, year) == letter.upper():
+            yield _proposal(match, "cro_number", "CRO number (check letter valid)")
+    for match in _CRO_SF.finditer(text):
+        year, serial, letter = match.groups()
+        if cro_check_letter(serial, year, short_form=True) == letter.upper():
+            yield _proposal(match, "cro_number", "CRO number (check letter valid)")
+
+
+def find_offender_numbers(text: str) -> Iterator[Proposal]:
+    for match in _CRN.finditer(text):
+        yield _proposal(match, "crn", "Probation case reference number (CRN)")
+    for match in _PRISON_NUMBER.finditer(text):
+        yield _proposal(match, "prison_number", "Prison number")
+
+
+def case_reference_finder(
+    patterns: Sequence[str] = DEFAULT_CASE_REFERENCE_PATTERNS,
+) -> Callable[[str], Iterator[Proposal]]:
+    compiled = [re.compile(p) for p in patterns]
+
+    def find_case_references(text: str) -> Iterator[Proposal]:
+        for pattern in compiled:
+            for match in pattern.finditer(text):
+                yield _proposal(match, "case_reference", "Case reference number")
+
+    return find_case_references
+
+
+def find_postcodes(text: str) -> Iterator[Proposal]:
+    for match in _POSTCODE.finditer(text):
+        yield _proposal(match, "postcode", "Postcode")
+
+
+def find_addresses(text: str) -> Iterator[Proposal]:
+    for match in _ADDRESS.finditer(text):
+        yield _proposal(match, "address", "Address")
+    for match in _STREET.finditer(text):
+        yield _proposal(match, "street", "Street name", "street")
+
+
+def find_phone_numbers(text: str) -> Iterator[Proposal]:
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        national = (digits[2:] if digits.startswith("44") else digits).lstrip("0")
+        if len(national) in (9, 10) and national[0] in "123578":
+            yield _proposal(match, "phone", "Phone number")
+
+
+def find_email_addresses(text: str) -> Iterator[Proposal]:
+    for match in _EMAIL.finditer(text):
+        yield _proposal(match, "email", "Email address")
+
+
+def find_dates_of_birth(text: str) -> Iterator[Proposal]:
+    for match in _DATE_OF_BIRTH.finditer(text):
+        yield _proposal(match, "date_of_birth", "Date of birth", "date")
+
+
+Finder = Callable[[str], Iterator[Proposal]]
+
+
+def pattern_finders(
+    case_reference_patterns: Sequence[str] = DEFAULT_CASE_REFERENCE_PATTERNS,
+) -> list[Finder]:
+    """Every pattern finder, the case reference one built from the given patterns."""
+    return [
+        find_nhs_numbers,
+        find_national_insurance_numbers,
+        find_police_identifiers,
+        find_offender_numbers,
+        case_reference_finder(case_reference_patterns),
+        find_addresses,
+        find_postcodes,
+        find_phone_numbers,
+        find_email_addresses,
+        find_dates_of_birth,
+    ]
+
+
+def find_patterns(
+    text: str, case_reference_patterns: Sequence[str] = DEFAULT_CASE_REFERENCE_PATTERNS
+) -> list[Proposal]:
+    """Every identifier and contact detail in `text`, in order of where they start."""
+    found = [p for finder in pattern_finders(case_reference_patterns) for p in finder(text)]
+    return sorted(found, key=lambda p: (p.start, -p.end, p.kind))
