@@ -252,7 +252,11 @@ class TitledNameFinder:
     name = "title rule"
 
     def find(self, text: str) -> list[Entity]:
-        return [Entity(m.start(), m.end(), PERSON, m.group()) for m in _TITLED_NAME.finditer(text)]
+        entities = []
+        for match in _TITLED_NAME.finditer(text):
+            start, end = _trim(text, *match.span())
+            entities.append(Entity(start, end, PERSON, text[start:end]))
+        return entities
 
 
 class CombinedFinder:

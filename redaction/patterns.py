@@ -242,6 +242,15 @@ def pattern_finders(
 def find_patterns(
     text: str, case_reference_patterns: Sequence[str] = DEFAULT_CASE_REFERENCE_PATTERNS
 ) -> list[Proposal]:
-    """Every identifier and contact detail in `text`, in order of where they start."""
+    """Every identifier and contact detail in `text`, in order of where they start.
+
+    One found inside another (the postcode of an address) is left out.
+    """
     found = [p for finder in pattern_finders(case_reference_patterns) for p in finder(text)]
-    return sorted(found, key=lambda p: (p.start, -p.end, p.kind))
+    found.sort(key=lambda p: (p.start, -p.end, p.kind))
+    kept: list[Proposal] = []
+    for proposal in found:
+        if kept and kept[-1].start <= proposal.start and proposal.end <= kept[-1].end:
+            continue
+        kept.append(proposal)
+    return kept
