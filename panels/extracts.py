@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, func, select
-from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, object_session, relationship
 
 import redaction
 from agencies.models import User
@@ -19,7 +20,7 @@ from portal import audit
 from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
 from portal.errors import DomainError
 from portal.policy import authorise
-from portal.templating import format_date
+from portal.templating import LONDON
 
 
 class ExtractState(LabelledEnum):
@@ -141,6 +142,12 @@ class FactualComment(Base):
 EXTRACT_FIELDS_NOT_READY = "Add the review and the people it names before preparing an extract."
 
 
+@cache
+def _entity_finder() -> redaction.EntityFinder:
+    """The named-entity recogniser, loaded once per process: it only reads its model."""
+    return redaction.default_finder()
+
+
 def _parties_for(db: Session, case: Case) -> list[tuple[CaseParty, redaction.Party]]:
     return [
         (
@@ -173,7 +180,9 @@ def start(db: Session, actor: User, case: Case, show_recipient_name: bool) -> Ex
     )
     by_key = {str(party.id): party for party, _ in parties}
     for index, section in enumerate(sections_of(document)):
-        for proposal in redaction.propose(section.text, [p for _, p in parties]):
+        for proposal in redaction.propose_redactions(
+            section.text, [p for _, p in parties], ner=_entity_finder()
+        ):
             extract.redactions.append(
                 ExtractRedaction(
                     section=index,
@@ -304,40 +313,48 @@ def send_back(db: Session, actor: User, extract: Extract, reason: str) -> None:
     _move(db, actor, extract, ExtractState.DRAFT, reason=reason.strip()[:500])
 
 
+def _visible_to(extract: Extract, recipient: User | None) -> set[str]:
+    """Keys of the parties whose name this recipient may see: themselves, if allowed."""
+    if recipient is None or not extract.show_recipient_name:
+        return set()
+    session = object_session(extract)
+    assert session is not None
+    return {
+        str(party.id)
+        for party in parties_of(session, extract.case_id)
+        if party.user_id == recipient.id
+    }
+
+
+def _proposals(extract: Extract, section: int | None = None) -> list[redaction.Proposal]:
+    return [
+        redaction.Proposal(
+            start=row.start,
+            end=row.end,
+            text=row.text,
+            reason=row.reason,
+            replacement=row.replacement,
+            state=redaction.State(row.decision.value),
+            party=str(row.party_id) if row.party_id is not None else None,
+        )
+        for row in extract.redactions
+        if section is None or row.section == section
+    ]
+
+
 def redacted_sections(extract: Extract, recipient: User | None) -> list[tuple[str, str]]:
     """The sections as a recipient reads them: accepted redactions applied, their own name
     left visible if the extract allows it."""
-    own = set()
-    if recipient is not None and extract.show_recipient_name:
-        own = {row.party_id for row in extract.redactions if _is_party_of(row, recipient, extract)}
+    visible = _visible_to(extract, recipient)
     result = []
     for index, section in enumerate(sections_of(extract.document)):
-        accepted = [
-            redaction.Proposal(
-                start=row.start,
-                end=row.end,
-                text=row.text,
-                reason=row.reason,
-                replacement=row.replacement,
-                state=redaction.State.ACCEPTED,
-            )
-            for row in extract.redactions
-            if row.section == index
-            and row.decision is Decision.ACCEPTED
-            and (row.party_id is None or row.party_id not in own)
+        applied = [
+            proposal
+            for proposal in _proposals(extract, index)
+            if proposal.accepted and proposal.party not in visible
         ]
-        result.append((section.heading, redaction.apply(section.text, accepted)))
+        result.append((section.heading, redaction.apply_redactions(section.text, applied)))
     return result
-
-
-def _is_party_of(row: ExtractRedaction, recipient: User, extract: Extract) -> bool:
-    from sqlalchemy.orm import object_session
-
-    if row.party_id is None:
-        return False
-    session = object_session(extract)
-    party = session.get(CaseParty, row.party_id) if session else None
-    return party is not None and party.user_id == recipient.id
 
 
 def issue(
@@ -354,19 +371,24 @@ def issue(
     if not recipients:
         raise DomainError("Choose who to issue the extract to.")
     issued = []
-    issued_on = format_date(utcnow())
+    issued_on = utcnow().astimezone(LONDON).date()
     for recipient in recipients:
         sections = redacted_sections(extract, recipient)
         pdf = redaction.render_extract(
-            redaction.Extract(
-                reference=extract.reference,
-                recipient=recipient.name,
-                issued_on=issued_on,
-                sections=sections,
-            )
+            [redaction.Section(heading, text) for heading, text in sections],
+            recipient=recipient.name,
+            reference=extract.reference,
+            issued_on=issued_on,
         )
-        forbidden = _forbidden_for(extract, recipient)
-        leaks = redaction.verify_pdf(pdf, forbidden)
+        visible = _visible_to(extract, recipient)
+        leaks = redaction.verify_pdf(
+            pdf,
+            redaction.forbidden_strings(
+                [p for p in _proposals(extract) if p.party not in visible],
+                [party for _, party in _parties_for(db, extract.case)],
+                keep_visible=visible,
+            ),
+        )
         if leaks:
             audit.record(
                 db,
@@ -410,22 +432,6 @@ def issue(
             "A redacted review extract has been issued to you",
         )
     return issued
-
-
-def _forbidden_for(extract: Extract, recipient: User) -> list[str]:
-    own = (
-        {row.party_id for row in extract.redactions if _is_party_of(row, recipient, extract)}
-        if extract.show_recipient_name
-        else set()
-    )
-    return sorted(
-        {
-            row.text
-            for row in extract.redactions
-            if row.decision is Decision.ACCEPTED
-            and (row.party_id is None or row.party_id not in own)
-        }
-    )
 
 
 def open_issue(db: Session, actor: User, row: ExtractIssue, how: str) -> None:
