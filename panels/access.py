@@ -59,6 +59,7 @@ def _view_case(user: User, case: Case) -> bool:
         is_admin(user)
         or case.created_by_id == user.id
         or any(_view_panel(user, panel) for panel in case.panels)
+        or prepares_extracts(user, case)
     )
 
 

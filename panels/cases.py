@@ -169,11 +169,20 @@ def _check_reference(db: Session, reference: str) -> None:
 
 
 def visible_cases(db: Session, user: User) -> Select[Case]:
-    """The cases `user` may see: their own, and those of the panels they may see."""
+    """The cases `user` may see: their own, those of the panels they may see, and, for a
+    disclosure lead, those whose panels are chaired in their agency."""
     from panels.panels import Panel, visible_panels
 
     query = select(Case)
     if user.has_role(Role.ADMINISTRATOR):
         return query
     of_panels = visible_panels(db, user).with_only_columns(Panel.case_id)
-    return query.where(or_(Case.created_by_id == user.id, Case.id.in_(of_panels)))
+    conditions = [Case.created_by_id == user.id, Case.id.in_(of_panels)]
+    if user.has_role(Role.DISCLOSURE_LEAD):
+        chaired_here = (
+            select(Panel.case_id)
+            .join(User, User.id == Panel.chair_id)
+            .where(User.agency_id == user.agency_id)
+        )
+        conditions.append(Case.id.in_(chaired_here))
+    return query.where(or_(*conditions))

@@ -12,6 +12,7 @@ from agencies.models import Role, User
 from panels import learning, sessions
 from panels.actions import Action, ActionState, overdue_for
 from panels.contributions import Contribution, ContributionState
+from panels.extracts import Extract, ExtractIssue, awaiting_approval_by, issued_to
 from panels.learning import LearningPoint
 from panels.panels import (
     CONTRIBUTING,
@@ -41,6 +42,8 @@ class Home:
     chaired: list[Panel] = field(default_factory=list)
     progress: dict[int, Progress] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
+    extracts_to_approve: list[Extract] = field(default_factory=list)
+    extracts_issued_to_me: list[ExtractIssue] = field(default_factory=list)
 
 
 def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
@@ -64,6 +67,8 @@ def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
             ).unique()
         ),
         notices=notices.unread(db, user.id),
+        extracts_to_approve=awaiting_approval_by(db, user),
+        extracts_issued_to_me=issued_to(db, user),
     )
     home.progress = progress(db, [panel.id for panel in home.chaired], today)
     return home

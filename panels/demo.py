@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.models import User
-from panels import actions, cases, contributions, learning, panels, sessions
+from panels import actions, cases, contributions, extracts, learning, panels, reviews, sessions
 from panels.actions import ActionFields, ActionState
 from panels.cases import (
     Case,
@@ -20,8 +20,10 @@ from panels.cases import (
     QualityRating,
     ReviewStatus,
 )
+from panels.extracts import Decision
 from panels.learning import LearningLevel, Theme
 from panels.panels import Panel, PanelRole, PanelState
+from panels.reviews import PartyRole
 from panels.sessions import Attendance
 
 
@@ -30,7 +32,8 @@ def seed_panels(db: Session, people: dict[str, User], agencies: dict[str, int]) 
     if db.scalar(select(Case.id).where(Case.reference == "SFO-DEMO-0142")):
         return
     today = date.today()
-    _monitoring_panel(db, people, agencies, today)
+    case = _monitoring_panel(db, people, agencies, today)
+    _extract(db, people, case)
     _open_panel(db, people, agencies, today)
     _closed_panel(db, people, agencies, today)
     db.commit()
@@ -114,7 +117,7 @@ def _contribution(db: Session, panel: Panel, author: User, involvement: str) -> 
 
 def _monitoring_panel(
     db: Session, people: dict[str, User], agencies: dict[str, int], today: date
-) -> None:
+) -> Case:
     case = cases.create_case(
         db,
         people["Priya"],
@@ -270,6 +273,46 @@ def _monitoring_panel(
     )
     actions.sign_off(db, chair, sharing)
     actions.report_progress(db, people["Ben"], checks, "Procedure drafted; training booked.")
+    return case
+
+
+DEMO_REVIEW = """1. Introduction
+This review concerns Daniel Reeve, who was supervised on licence by the Probation Service
+from March 2024. Mr Reeve's practitioner was Chris Evans.
+
+2. Chronology
+On 4 June 2024 Chris Evans completed a risk assessment. D. Reeve disclosed a new
+relationship with Sarah
+Collins but no enquiry was made with the police. Ms Collins lived at 14 Harbour Road,
+Northshire NE1 7RU, telephone 0191 496 0123.
+
+3. Analysis
+Reeve's risk to a partner was not reviewed when his circumstances changed. The practitioner
+did not have the police call-out history for the address."""
+
+
+def _extract(db: Session, people: dict[str, User], case: Case) -> None:
+    """A review with its parties, and an extract approved by a second person and issued to the
+    practitioner involved, who can read it as Chris Evans."""
+    chair, lead, practitioner = people["Priya"], people["Nadia"], people["Chris"]
+    reviews.keep_review(db, chair, case, "review.txt", "text/plain", DEMO_REVIEW.encode())
+    reviews.add_party(db, chair, case, name="Daniel Reeve", role=PartyRole.PERSON_ON_PROBATION)
+    reviews.add_party(db, chair, case, name="Sarah Collins", role=PartyRole.VICTIM)
+    reviews.add_party(
+        db,
+        chair,
+        case,
+        name="Chris Evans",
+        role=PartyRole.STAFF,
+        agency_id=practitioner.agency_id,
+        user_id=practitioner.id,
+    )
+    extract = extracts.start(db, chair, case, show_recipient_name=True)
+    for row in extract.redactions:
+        extracts.decide(db, chair, extract, row.id, Decision.ACCEPTED)
+    extracts.submit_for_approval(db, chair, extract)
+    extracts.approve(db, lead, extract)
+    extracts.issue(db, chair, extract, [practitioner], None)
 
 
 def _open_panel(

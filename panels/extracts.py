@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, 
 from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, object_session, relationship
 
 import redaction
-from agencies.models import User
+from agencies.models import Role, RoleGrant, User, UserStatus
 from panels.cases import Case
 from panels.reviews import CaseParty, ReviewDocument, latest_review, parties_of, sections_of
 from portal import audit
@@ -292,6 +292,58 @@ def submit_for_approval(db: Session, actor: User, extract: Extract) -> None:
     if undecided:
         raise DomainError(f"Accept or reject every proposed redaction first: {undecided} left.")
     _move(db, actor, extract, ExtractState.AWAITING_APPROVAL)
+    from panels import notify
+
+    notify.tell(
+        db,
+        [person for person in approvers(db, extract) if person.id != actor.id],
+        f"Extract {extract.reference} of the review of case {extract.case.reference} is "
+        "waiting for a second person's approval.",
+        f"/extracts/{extract.id}",
+        "A redacted extract is waiting for approval",
+    )
+
+
+def approvers(db: Session, extract: Extract) -> list[User]:
+    """Who may approve: the case's chairs and the disclosure leads of their agencies."""
+    chairs = [panel.chair for panel in extract.case.panels]
+    leads = db.scalars(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            RoleGrant.role == Role.DISCLOSURE_LEAD,
+            User.status == UserStatus.APPROVED,
+            User.agency_id.in_({chair.agency_id for chair in chairs}),
+        )
+    ).all()
+    return [*chairs, *leads]
+
+
+def awaiting_approval_by(db: Session, user: User) -> list[Extract]:
+    """Extracts someone else prepared that `user` may approve, for their home page."""
+    from panels.access import prepares_extracts
+    from panels.cases import visible_cases
+
+    cases = visible_cases(db, user).with_only_columns(Case.id)
+    waiting = db.scalars(
+        select(Extract).where(
+            Extract.state == ExtractState.AWAITING_APPROVAL,
+            Extract.prepared_by_id != user.id,
+            Extract.case_id.in_(cases),
+        )
+    ).unique()
+    return [extract for extract in waiting if prepares_extracts(user, extract.case)]
+
+
+def issued_to(db: Session, user: User) -> list[ExtractIssue]:
+    """Extracts issued to `user` that are still open to them, newest first."""
+    now = utcnow()
+    rows = db.scalars(
+        select(ExtractIssue)
+        .where(ExtractIssue.recipient_id == user.id, ExtractIssue.revoked_at.is_(None))
+        .order_by(ExtractIssue.issued_at.desc())
+    ).all()
+    return [row for row in rows if row.is_open(now)]
 
 
 def approve(db: Session, actor: User, extract: Extract) -> None:

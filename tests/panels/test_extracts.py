@@ -235,3 +235,21 @@ def test_factual_accuracy_comments_reach_the_chair(
         db.commit()
     page = signed_in_as(app.test_client(), db, world["chair"]).get(f"/extracts/{prepared.id}")
     assert "The visit was on 4 March, not 3." in page.get_data(as_text=True)
+
+
+def test_approvers_are_told_and_see_it_waiting_on_their_home_page(
+    app: Flask, db: Session, world: World, prepared: Extract, disclosure_lead: User
+) -> None:
+    from portal.notices import Notice
+
+    with app.test_request_context():
+        for row in prepared.redactions:
+            extracts.decide(db, world["chair"], prepared, row.id, Decision.ACCEPTED)
+        extracts.submit_for_approval(db, world["chair"], prepared)
+        db.commit()
+    told = db.scalars(select(Notice.user_id).where(Notice.link == f"/extracts/{prepared.id}"))
+    assert set(told) == {disclosure_lead.id}
+    home = signed_in_as(app.test_client(), db, disclosure_lead).get("/").get_data(as_text=True)
+    assert f"Approve redacted extract {prepared.reference}" in home
+    chair_home = signed_in_as(app.test_client(), db, world["chair"]).get("/")
+    assert "Approve redacted extract" not in chair_home.get_data(as_text=True)
