@@ -278,6 +278,8 @@ def _outline_titles(outline: Any) -> list[str]:
 # Below this length a forbidden string is only looked for as a whole word: "Lee" with the
 # spaces taken out would be found in "fleeing".
 _MIN_JOINED_LENGTH = 6
+_PREFIX = 4
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def verify_pdf(pdf_bytes: bytes, forbidden: Iterable[str]) -> list[str]:
@@ -287,21 +289,40 @@ def verify_pdf(pdf_bytes: bytes, forbidden: Iterable[str]) -> list[str]:
     string is looked for as whole words in the text as read, and, if it has at least six
     letters, also in the text with every space and line break removed and with hyphens removed
     too, so a name set as "J o h n", broken over a line or hyphenated at a line end is found.
+    The search takes one pass over the text however many strings are forbidden.
     """
     haystack = "\n".join(_normal(t) for t in pdf_texts(pdf_bytes))
+    items = list(dict.fromkeys(forbidden))
+    found: set[str] = set()
+
+    # Whole words: the text's words, each position tried against the strings starting there.
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for item in items:
+        words = tuple(_TOKEN.findall(_normal(item)))
+        if words:
+            by_first.setdefault(words[0], []).append((words, item))
+    tokens = _TOKEN.findall(haystack)
+    for i, token in enumerate(tokens):
+        for words, item in by_first.get(token, ()):
+            if item not in found and tuple(tokens[i : i + len(words)]) == words:
+                found.add(item)
+
+    # Spaces, line breaks and hyphens taken out.
     joined = re.sub(r"\s+", "", haystack)
-    unhyphenated = joined.replace("-", "")
-    found: list[str] = []
-    for item in forbidden:
-        needle = _normal(item)
-        if not needle or item in found:
+    for text, drop in ((joined, ""), (joined.replace("-", ""), "-")):
+        by_prefix: dict[str, list[tuple[str, str]]] = {}
+        for item in items:
+            needle = re.sub(r"\s+", "", _normal(item))
+            if drop:
+                needle = needle.replace(drop, "")
+            if len(needle) >= _MIN_JOINED_LENGTH and item not in found:
+                by_prefix.setdefault(needle[:_PREFIX], []).append((needle, item))
+        if not by_prefix:
             continue
-        if re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack):
-            found.append(item)
-            continue
-        needle_joined = re.sub(r"\s+", "", needle)
-        if len(needle_joined) >= _MIN_JOINED_LENGTH and (
-            needle_joined in joined or needle_joined.replace("-", "") in unhyphenated
-        ):
-            found.append(item)
-    return found
+        for i in range(len(text) - _PREFIX + 1):
+            candidates = by_prefix.get(text[i : i + _PREFIX])
+            if candidates:
+                for needle, item in candidates:
+                    if item not in found and text.startswith(needle, i):
+                        found.add(item)
+    return [item for item in items if item in found]
