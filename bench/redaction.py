@@ -1,0 +1,144 @@
+"""Benchmark of redaction: detection, PDF generation and verification over 10 to 1,000 pages.
+
+Run from the repository root: `.venv/bin/python bench/redaction.py [--ner] [--sizes 10 100]`.
+A script, not a test: it prints figures and checks nothing but the 60-page target.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on the path, and this file would shadow the
+# `redaction` package it measures.
+sys.path[:1] = [str(Path(__file__).resolve().parent.parent)]
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from datetime import date  # noqa: E402
+from typing import Any  # noqa: E402
+
+from bench.corpus import generate_review  # noqa: E402
+from redaction import (  # noqa: E402
+    Detector,
+    EntityFinder,
+    Section,
+    accept_all,
+    apply_redactions,
+    default_finder,
+    forbidden_strings,
+    render_extract,
+    verify_pdf,
+)
+
+TARGET_PAGES = 60
+TARGET_SECONDS = 2.0
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    gc.collect()
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def peak_traced(action: Callable[[], Any]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    action()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def run(pages: int, ner: EntityFinder | None, memory: bool) -> dict[str, float]:
+    review = generate_review(pages)
+    detector = Detector(parties=review.parties, ner=ner)
+    sections = review.text.split("\n\nSection ")
+
+    def detect() -> list[Any]:
+        return [accept_all(detector.propose(s)) for s in sections]
+
+    proposals, detect_s = timed(detect)
+    redacted = [
+        Section(f"Part {i + 1}", apply_redactions(text, found))
+        for i, (text, found) in enumerate(zip(sections, proposals, strict=True))
+    ]
+    every = [p for found in proposals for p in found]
+    forbidden = forbidden_strings(every, review.parties)
+
+    def render() -> bytes:
+        return render_extract(
+            redacted, recipient="Bench Recipient", reference="EXT-BENCH", issued_on=date.today()
+        )
+
+    pdf, render_s = timed(render)
+    leaks, verify_s = timed(lambda: verify_pdf(pdf, forbidden))
+    if leaks:
+        raise SystemExit(f"Leak in the benchmark extract: {leaks[:5]}")
+    figures = {
+        "pages": review.pages,
+        "pdf_pages": pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page"),
+        "proposals": len(every),
+        "forbidden": len(forbidden),
+        "detect_s": detect_s,
+        "render_s": render_s,
+        "verify_s": verify_s,
+    }
+    if memory:
+        figures["detect_peak_mb"] = peak_traced(detect) / 2**20
+        figures["render_peak_mb"] = peak_traced(render) / 2**20
+        figures["verify_peak_mb"] = peak_traced(lambda: verify_pdf(pdf, forbidden)) / 2**20
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10, 100, 1000])
+    parser.add_argument("--ner", action="store_true", help="also run the spaCy recogniser")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc passes")
+    args = parser.parse_args()
+
+    finder = default_finder() if args.ner else None
+    if finder is not None and hasattr(finder, "finders"):
+        for inner in finder.finders:
+            if hasattr(inner, "load"):
+                _, load_s = timed(inner.load)
+                print(f"recogniser {finder.name}: loaded in {load_s:.2f} s (once per process)")
+    print(f"recogniser: {finder.name if finder else 'off (parties and patterns only)'}")
+    # Fonts are parsed once per process, by the first extract: not part of the per-page cost.
+    _, warm_s = timed(lambda: run(1, finder, memory=False))
+    print(f"first 1-page extract of the process (fonts loaded): {warm_s:.2f} s")
+    header = (
+        f"{'pages':>6} {'pdf pp':>6} {'found':>6} | {'detect p/s':>10} {'render p/s':>10} "
+        f"{'verify p/s':>10} | {'detect MB':>9} {'render MB':>9} {'verify MB':>9}"
+    )
+    print(header)
+    for size in args.sizes:
+        f = run(size, finder, memory=not args.no_memory)
+        print(
+            f"{f['pages']:6.0f} {f['pdf_pages']:6.0f} {f['proposals']:6.0f} | "
+            f"{f['pages'] / f['detect_s']:10.0f} {f['pages'] / f['render_s']:10.0f} "
+            f"{f['pages'] / f['verify_s']:10.0f} | "
+            f"{f.get('detect_peak_mb', 0):9.1f} {f.get('render_peak_mb', 0):9.1f} "
+            f"{f.get('verify_peak_mb', 0):9.1f}"
+        )
+
+    f = run(TARGET_PAGES, finder, memory=False)
+    total = f["detect_s"] + f["render_s"] + f["verify_s"]
+    verdict = "within" if total < TARGET_SECONDS else "OVER"
+    print(
+        f"{TARGET_PAGES}-page review: detect {f['detect_s']:.2f} s + render {f['render_s']:.2f} s "
+        f"+ verify {f['verify_s']:.2f} s = {total:.2f} s ({verdict} the {TARGET_SECONDS:.0f} s "
+        "target, one core)"
+    )
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of the whole run: {max_rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
