@@ -89,9 +89,3 @@ class RolesForm(FlaskForm):
         offered = {value for value, *_rest in field.iter_choices()}
         if not set(field.data or []) <= offered:
             raise ValidationError("Select only roles from the list: you cannot give the others")
-
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token: for buttons that change something."""
-
-    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -9,11 +9,11 @@ from flask_login import current_user
 
 from agencies import agencies, users
 from agencies.access import grantable_roles
-from agencies.forms import AgencyForm, ConfirmForm, ProviderForm, RolesForm
+from agencies.forms import AgencyForm, ProviderForm, RolesForm
 from agencies.models import Agency, AgencyKind, Role, User
 from portal.db import get_db
 from portal.errors import DomainError
-from portal.pages import get_or_404, me, paginate
+from portal.pages import ButtonForm, confirm, get_or_404, me, paginate
 from portal.policy import ensure, require
 
 blueprint = Blueprint("agencies", __name__)
@@ -93,14 +93,14 @@ def user_list() -> Any:
 def user_detail(user_id: int) -> Any:
     user: User = get_or_404(User, user_id)
     ensure("view", user)
-    return render_template("agencies/user.html", user=user, form=ConfirmForm())
+    return render_template("agencies/user.html", user=user, form=ButtonForm())
 
 
 @blueprint.post("/users/<int:user_id>/approve")
 def user_approve(user_id: int) -> Any:
     user: User = get_or_404(User, user_id)
     ensure("approve", user)
-    if ConfirmForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         db = get_db()
         users.approve(db, me(), user)
         db.commit()
@@ -112,14 +112,16 @@ def user_approve(user_id: int) -> Any:
 def user_suspend(user_id: int) -> Any:
     user: User = get_or_404(User, user_id)
     ensure("suspend", user)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        db = get_db()
-        users.suspend(db, me(), user)
-        db.commit()
-        flash(f"{user.name}'s account has been suspended.", "success")
-        return redirect(url_for(".user_detail", user_id=user.id))
-    return render_template("agencies/suspend.html", user=user, form=form)
+    return confirm(
+        lambda: users.suspend(get_db(), me(), user),
+        title=f"Are you sure you want to suspend {user.name}?",
+        detail="They will be signed out and will not be able to sign in until an "
+        "administrator reinstates them.",
+        button="Suspend account",
+        done=f"{user.name}'s account has been suspended.",
+        back=url_for(".user_detail", user_id=user.id),
+        warning=True,
+    )
 
 
 @blueprint.route("/users/<int:user_id>/roles", methods=["GET", "POST"])

@@ -214,12 +214,6 @@ class MemberForm(FlaskForm):
     submit = SubmitField("Add to panel", widget=GovSubmitInput())
 
 
-class ButtonForm(FlaskForm):
-    """A button that changes something: only its CSRF token and, maybe, a value."""
-
-    value = HiddenField()
-
-
 class ContributionForm(VersionedForm):
     RICH = tuple(SECTIONS)
     involvement = _area(SECTIONS["involvement"], rows=8)

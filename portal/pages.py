@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
+from wtforms import HiddenField
 
 from portal.db import get_db
 from portal.errors import DomainError, EditConflict
@@ -31,6 +32,12 @@ def get_or_404(model: type[T], id_: int) -> T:
     if found is None:
         abort(404)
     return found
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something: only its CSRF token and, maybe, a value."""
+
+    value = HiddenField()
 
 
 class Refused:
@@ -82,3 +89,29 @@ def paginate(query: Select[Any], per_page: int = PER_PAGE) -> Page[Any]:
     total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(db.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique())
     return Page(items, number, total, per_page)
+
+
+def confirm(
+    operation: Callable[[], object],
+    *,
+    title: str,
+    detail: str,
+    button: str,
+    done: str,
+    back: str,
+    warning: bool = False,
+) -> Any:
+    """A page asking to confirm a step; once confirmed, run it, say so and go back to `back`."""
+    form = ButtonForm()
+    if form.validate_on_submit() and attempt(form, operation) is not REFUSED:
+        flash(done, "success")
+        return redirect(back)
+    return render_template(
+        "confirm.html",
+        form=form,
+        title=title,
+        detail=detail,
+        button=button,
+        back=back,
+        warning=warning,
+    )

@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from panels import actions
 from panels.actions import Action, ActionFields, ActionState
-from panels.forms import ActionForm, ButtonForm, ProgressForm, ResponseForm, today
+from panels.forms import ActionForm, ProgressForm, ResponseForm, today
 from panels.learning import LearningPoint
 from panels.panels import Panel
 from panels.views import blueprint
 from portal import audit
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, me, paginate
+from portal.pages import REFUSED, Refused, attempt, confirm, get_or_404, me, paginate
 from portal.policy import ensure
 
 
@@ -189,17 +189,11 @@ def action_progress(action_id: int) -> Any:
 @blueprint.route("/actions/<int:action_id>/sign-off", methods=["GET", "POST"])
 def action_sign_off(action_id: int) -> Any:
     action = _load(action_id, "sign_off")
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(form, lambda: actions.sign_off(get_db(), me(), action))
-        if outcome is not REFUSED:
-            flash("The action has been signed off as complete.", "success")
-            return _back(action)
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: actions.sign_off(get_db(), me(), action),
         title="Sign off this action as complete?",
         detail="Sign it off only if the evidence shows the measure of success has been met.",
         button="Sign off as complete",
+        done="The action has been signed off as complete.",
         back=url_for(".action_detail", action_id=action.id),
     )

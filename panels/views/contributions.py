@@ -8,12 +8,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from panels import contributions
 from panels.contributions import SECTIONS, Contribution
-from panels.forms import ButtonForm, ContributionForm, EventForm, ReturnForm
+from panels.forms import ContributionForm, EventForm, ReturnForm
 from panels.views import blueprint
 from portal.db import get_db
 from portal.errors import EditConflict
-from portal.pages import REFUSED, attempt, get_or_404, me
+from portal.pages import REFUSED, ButtonForm, attempt, confirm, get_or_404, me
 from portal.policy import ensure
+from portal.templating import format_date
 
 
 def _load(contribution_id: int, action: str) -> Contribution:
@@ -102,45 +103,27 @@ def contribution_event_remove(contribution_id: int, entry_id: int) -> Any:
     entry = next((e for e in contribution.chronology if e.id == entry_id), None)
     if entry is None:
         abort(404)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(
-            form,
-            lambda: contributions.remove_event(get_db(), me(), contribution, entry_id),
-        )
-        if outcome is not REFUSED:
-            flash("The event has been removed from the chronology.", "success")
-            return _back(contribution)
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: contributions.remove_event(get_db(), me(), contribution, entry_id),
         title="Remove this event from the chronology?",
-        detail=f"{entry.event_date:%d/%m/%Y}: {entry.event}",
+        detail=f"{format_date(entry.event_date)}: {entry.event}",
         button="Remove event",
-        warning=True,
+        done="The event has been removed from the chronology.",
         back=url_for(".contribution_detail", contribution_id=contribution.id),
+        warning=True,
     )
 
 
 @blueprint.route("/contributions/<int:contribution_id>/submit", methods=["GET", "POST"])
 def contribution_submit(contribution_id: int) -> Any:
     contribution = _load(contribution_id, "edit")
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(
-            form,
-            lambda: contributions.submit(get_db(), me(), contribution),
-        )
-        if outcome is not REFUSED:
-            flash("Your contribution has been submitted to the chair.", "success")
-            return _back(contribution)
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: contributions.submit(get_db(), me(), contribution),
         title=f"Submit {contribution.agency.name}'s contribution?",
         detail="The chair and the panel's members will be able to read it. You will not be "
         "able to change it unless the chair returns it to you.",
         button="Submit contribution",
+        done="Your contribution has been submitted to the chair.",
         back=url_for(".contribution_detail", contribution_id=contribution.id),
     )
 
@@ -168,20 +151,11 @@ def contribution_return(contribution_id: int) -> Any:
 @blueprint.route("/contributions/<int:contribution_id>/accept", methods=["GET", "POST"])
 def contribution_accept(contribution_id: int) -> Any:
     contribution = _load(contribution_id, "review")
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(
-            form,
-            lambda: contributions.accept(get_db(), me(), contribution),
-        )
-        if outcome is not REFUSED:
-            flash(f"{contribution.agency.name}'s contribution has been accepted.", "success")
-            return _back(contribution)
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: contributions.accept(get_db(), me(), contribution),
         title=f"Accept {contribution.agency.name}'s contribution?",
         detail="It can no longer be returned or changed.",
         button="Accept contribution",
+        done=f"{contribution.agency.name}'s contribution has been accepted.",
         back=url_for(".contribution_detail", contribution_id=contribution.id),
     )

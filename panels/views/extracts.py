@@ -17,7 +17,6 @@ from panels.cases import Case
 from panels.extracts import Decision, Extract, ExtractIssue, ExtractRedaction
 from panels.forms import (
     AddRedactionForm,
-    ButtonForm,
     CommentForm,
     ExpiryForm,
     IssueForm,
@@ -28,7 +27,7 @@ from panels.forms import (
 )
 from panels.reviews import CaseParty, PartyRole, ReviewDocument
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, me
+from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404, me
 from portal.policy import ensure, require
 from portal.templating import LONDON
 
@@ -140,21 +139,15 @@ def parties(case_id: int) -> Any:
 def party_remove(party_id: int) -> Any:
     party = get_or_404(CaseParty, party_id)
     case = _case(party.case_id)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(form, lambda: reviews.remove_party(get_db(), me(), party))
-        if outcome is not REFUSED:
-            flash(f"{party.name} has been removed.", "success")
-            return redirect(url_for(".parties", case_id=case.id))
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: reviews.remove_party(get_db(), me(), party),
         title=f"Remove {party.name}?",
         detail="Extracts prepared from now on will no longer redact their name unless "
         "another rule finds it.",
         button="Remove person",
-        warning=True,
+        done=f"{party.name} has been removed.",
         back=url_for(".parties", case_id=case.id),
+        warning=True,
     )
 
 
@@ -275,51 +268,30 @@ def extract_add(extract_id: int) -> Any:
     )
 
 
-def _confirm(
-    extract: Extract, action: str, operation: Any, title: str, detail: str, button: str, done: str
-) -> Any:
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(form, lambda: operation(get_db(), me(), extract))
-        if outcome is not REFUSED:
-            flash(done, "success")
-            return redirect(url_for(".extract_detail", extract_id=extract.id))
-    return render_template(
-        "panels/confirm.html",
-        form=form,
-        title=title,
-        detail=detail,
-        button=button,
-        back=url_for(".extract_detail", extract_id=extract.id),
-    )
-
-
 @blueprint.route("/extracts/<int:extract_id>/submit", methods=["GET", "POST"])
 def extract_submit(extract_id: int) -> Any:
     extract = _extract(extract_id, "prepare")
-    return _confirm(
-        extract,
-        "prepare",
-        extracts.submit_for_approval,
-        "Send the extract for approval?",
-        "A second person, a chair or disclosure lead who did not prepare it, must approve it "
-        "before it can be issued.",
-        "Send for approval",
-        "The extract has been sent for approval.",
+    return confirm(
+        lambda: extracts.submit_for_approval(get_db(), me(), extract),
+        title="Send the extract for approval?",
+        detail="A second person, a chair or disclosure lead who did not prepare it, must "
+        "approve it before it can be issued.",
+        button="Send for approval",
+        done="The extract has been sent for approval.",
+        back=url_for(".extract_detail", extract_id=extract.id),
     )
 
 
 @blueprint.route("/extracts/<int:extract_id>/approve", methods=["GET", "POST"])
 def extract_approve(extract_id: int) -> Any:
     extract = _extract(extract_id, "approve")
-    return _confirm(
-        extract,
-        "approve",
-        extracts.approve,
-        "Approve the extract?",
-        "Check every highlighted passage first: once approved, it can be issued to staff.",
-        "Approve extract",
-        "The extract has been approved and can be issued.",
+    return confirm(
+        lambda: extracts.approve(get_db(), me(), extract),
+        title="Approve the extract?",
+        detail="Check every highlighted passage first: once approved, it can be issued to staff.",
+        button="Approve extract",
+        done="The extract has been approved and can be issued.",
+        back=url_for(".extract_detail", extract_id=extract.id),
     )
 
 
@@ -363,21 +335,15 @@ def extract_issue(extract_id: int) -> Any:
 def issue_revoke(issue_id: int) -> Any:
     row = get_or_404(ExtractIssue, issue_id)
     ensure("control", row)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(form, lambda: extracts.revoke(get_db(), me(), row))
-        if outcome is not REFUSED:
-            flash(f"{row.recipient.name} can no longer open the extract.", "success")
-            return redirect(url_for(".extract_detail", extract_id=row.extract_id))
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: extracts.revoke(get_db(), me(), row),
         title=f"Withdraw {row.recipient.name}'s extract?",
         detail="They will no longer be able to open it. This cannot be undone: issue it again "
         "if needed.",
         button="Withdraw extract",
-        warning=True,
+        done=f"{row.recipient.name} can no longer open the extract.",
         back=url_for(".extract_detail", extract_id=row.extract_id),
+        warning=True,
     )
 
 

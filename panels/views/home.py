@@ -9,11 +9,11 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from panels.dashboard import home_for
-from panels.forms import ButtonForm, today
+from panels.forms import today
 from panels.views import blueprint
 from portal import notices
 from portal.db import get_db
-from portal.pages import attempt, me
+from portal.pages import ButtonForm, attempt, me
 from portal.policy import require
 
 

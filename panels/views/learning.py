@@ -11,13 +11,23 @@ from sqlalchemy import select
 from agencies.models import Agency
 from panels import learning
 from panels.cases import ProbationRegion
-from panels.forms import ButtonForm, LearningForm, LibraryForm
+from panels.forms import LearningForm, LibraryForm
 from panels.learning import LearningLevel, LearningPoint, LibraryFilter
 from panels.panels import Panel
 from panels.views import blueprint
 from portal import richtext
 from portal.db import get_db
-from portal.pages import REFUSED, Page, Refused, attempt, get_or_404, me, paginate
+from portal.pages import (
+    REFUSED,
+    ButtonForm,
+    Page,
+    Refused,
+    attempt,
+    confirm,
+    get_or_404,
+    me,
+    paginate,
+)
 from portal.policy import ensure, require
 
 PER_PAGE = 20
@@ -90,20 +100,14 @@ def learning_edit(point_id: int) -> Any:
 def learning_share(point_id: int) -> Any:
     point = get_or_404(LearningPoint, point_id)
     ensure("share", point)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(form, lambda: learning.share(get_db(), me(), point))
-        if outcome is not REFUSED:
-            flash("The learning has been shared with the agencies it concerns.", "success")
-            return redirect(url_for(".learning_detail", point_id=point.id))
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: learning.share(get_db(), me(), point),
         title="Share this learning?",
         detail="Every approved member of "
         + ", ".join(agency.name for agency in point.agencies)
         + " will be able to read it, and it can no longer be changed.",
         button="Share learning",
+        done="The learning has been shared with the agencies it concerns.",
         back=url_for(".learning_detail", point_id=point.id),
     )
 

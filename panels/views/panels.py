@@ -13,13 +13,13 @@ from panels import panels
 from panels.actions import Action
 from panels.cases import Case
 from panels.contributions import Contribution
-from panels.forms import ButtonForm, InviteForm, MemberForm, PanelForm, today
+from panels.forms import InviteForm, MemberForm, PanelForm, today
 from panels.learning import LearningPoint
 from panels.panels import PANEL_TRANSITIONS, Panel, PanelMember, PanelRole, PanelState
 from panels.sessions import PanelSession
 from panels.views import blueprint
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, me, paginate
+from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404, me, paginate
 from portal.policy import ensure, require
 
 # What the button that moves a panel into each state says.
@@ -202,17 +202,15 @@ def panel_member_remove(panel_id: int, member_id: int) -> Any:
     member = get_or_404(PanelMember, member_id)
     if member.panel_id != panel.id:
         abort(404)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        name = member.user.name
-        outcome = attempt(
-            form,
-            lambda: panels.remove_member(get_db(), me(), panel, member),
-        )
-        if outcome is not REFUSED:
-            flash(f"{name} has been removed from the panel.", "success")
-            return redirect(url_for(".panel_detail", panel_id=panel.id))
-    return render_template("panels/member_remove.html", form=form, panel=panel, member=member)
+    return confirm(
+        lambda: panels.remove_member(get_db(), me(), panel, member),
+        title=f"Remove {member.user.name} from the panel?",
+        detail="They will no longer see the panel's material.",
+        button="Remove from panel",
+        done=f"{member.user.name} has been removed from the panel.",
+        back=url_for(".panel_detail", panel_id=panel.id),
+        warning=True,
+    )
 
 
 @blueprint.route("/panels/<int:panel_id>/state", methods=["GET", "POST"])

@@ -8,12 +8,12 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from panels import sessions
-from panels.forms import ButtonForm, MinutesForm, SessionForm
+from panels.forms import MinutesForm, SessionForm
 from panels.panels import Panel
 from panels.sessions import Attendance, PanelSession
 from panels.views import blueprint
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, me
+from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404, me
 from portal.policy import ensure
 from portal.templating import LONDON
 
@@ -144,22 +144,13 @@ def session_minutes(session_id: int) -> Any:
 @blueprint.route("/sessions/<int:session_id>/publish", methods=["GET", "POST"])
 def session_publish(session_id: int) -> Any:
     session = _load(session_id, "manage")
-    form = ButtonForm()
-    if form.validate_on_submit():
-        outcome = attempt(
-            form,
-            lambda: sessions.publish_minutes(get_db(), me(), session),
-        )
-        if outcome is not REFUSED:
-            flash("The minutes have been published to the panel's members.", "success")
-            return _back(session)
-    return render_template(
-        "panels/confirm.html",
-        form=form,
+    return confirm(
+        lambda: sessions.publish_minutes(get_db(), me(), session),
         title="Publish the minutes to the panel's members?",
         detail="Every member of the panel will be able to read and download them, and will be "
         "told they are published.",
         button="Publish minutes",
+        done="The minutes have been published to the panel's members.",
         back=url_for(".session_detail", session_id=session.id),
     )
 
