@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 REDACTED = "[redacted]"
 
@@ -102,6 +103,24 @@ class Proposal:
 
     def overlaps(self, other: Proposal) -> bool:
         return self.start < other.end and other.start < self.end
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain values only, for storing a review's proposals as JSON."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Proposal:
+        return cls(
+            start=int(data["start"]),
+            end=int(data["end"]),
+            text=str(data["text"]),
+            reason=str(data["reason"]),
+            replacement=str(data.get("replacement", REDACTED)),
+            source=Source(data.get("source", Source.MANUAL)),
+            state=State(data.get("state", State.PROPOSED)),
+            party=data.get("party"),
+            kind=str(data.get("kind", "")),
+        )
 
     def moved_to(self, state: State) -> Proposal:
         """This proposal in a new state; refuses a move the review does not allow."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
@@ -132,3 +133,11 @@ def test_forbidden_strings_leave_out_ordinary_words_visible_parties_and_rejectio
     lee.state = State.REJECTED
     forbidden = forbidden_strings([hope, williams, lee], parties, keep_visible={"Sarah O'Brien"})
     assert forbidden == ["Hope Williams", "Tom", "Tom Lee", "Williams"]
+
+
+def test_a_proposal_survives_a_round_trip_through_json() -> None:
+    original = span(TEXT, "John Smith", "the person on probation", Source.PARTY)
+    original.party = "p1"
+    stored = json.loads(json.dumps(original.to_dict()))
+    assert stored["source"] == "party" and stored["state"] == "accepted"
+    assert Proposal.from_dict(stored) == original
