@@ -326,7 +326,8 @@ def extract_issue(extract_id: int) -> Any:
             lambda: extracts.issue(db, me(), extract, chosen, _end_of(form.expires_on.data)),
         )
         if outcome is not REFUSED:
-            flash(f"The extract has been issued to {len(chosen)} people.", "success")
+            count = f"{len(chosen)} {'person' if len(chosen) == 1 else 'people'}"
+            flash(f"The extract has been issued to {count}.", "success")
             return redirect(url_for(".extract_detail", extract_id=extract.id))
     return render_template("extracts/issue.html", form=form, extract=extract)
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Route,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -81,3 +90,60 @@ def accessibility_violations(page: Page) -> list[str]:
         }"""
     )
     return result
+
+
+SignIn = Callable[[str, str, str], Page]
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def sign_in(browser: Browser, live_server: str, csp_violations: list[str]) -> Iterator[SignIn]:
+    """Sign someone in, through their agency's provider, in a browser context of their own."""
+    contexts: list[BrowserContext] = []
+
+    def note_csp_violation(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
+
+    def signed_in(agency_name: str, subject: str, name: str) -> Page:
+        context = browser.new_context()
+        contexts.append(context)
+        context.route("**/*", _loopback_only)
+        page = context.new_page()
+        page.on("console", note_csp_violation)
+        page.goto(live_server + "/sign-in")
+        page.get_by_role("button", name=f"Sign in with {agency_name}").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Authorize Client")
+        # The provider offers a button for its predefined people and those who signed in
+        # before; someone new to it types their subject.
+        known = page.get_by_role("button", name=subject, exact=True)
+        if known.count():
+            known.click()
+        else:
+            page.get_by_role("textbox").fill(subject)
+            page.get_by_role("button", name="Authorize").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(name)
+        return page
+
+    yield signed_in
+    for context in contexts:
+        context.close()
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+def success(page: Page, text: str) -> None:
+    expect(page.get_by_role("alert", name="Success")).to_contain_text(text)
+
+
+def confirm(page: Page, button: str, confirmation: str | None = None) -> None:
+    """Press a page's button that asks for confirmation, then confirm with the next page's."""
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(heading(page)).to_contain_text("?")
+    page.get_by_role("button", name=confirmation or button, exact=True).click()

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
 from datetime import date
 
 import docx
-import pytest
 import requests
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from agencies.models import Agency, Role, User
 from panels import panels
-from tests.browser.conftest import _loopback_only, accessibility_violations
+from tests.browser.conftest import SignIn, accessibility_violations, confirm, heading, success
 from tests.support import people
 from tests.support.providers import Provider
 from tests.support.world import a_case
@@ -45,8 +43,6 @@ SECRETS = [
     "bus depot",  # typed
 ]
 
-SignIn = Callable[[str, str, str], Page]
-
 
 def review_docx() -> bytes:
     """A Word review with the person on probation's name broken across a line."""
@@ -70,58 +66,6 @@ def review_docx() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-@pytest.fixture
-def csp_violations() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def sign_in(browser: Browser, live_server: str, csp_violations: list[str]) -> Iterator[SignIn]:
-    """Sign someone in, through their agency's provider, in a browser context of their own."""
-    contexts: list[BrowserContext] = []
-
-    def note_csp_violation(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            csp_violations.append(message.text)
-
-    def signed_in(agency_name: str, subject: str, name: str) -> Page:
-        context = browser.new_context()
-        contexts.append(context)
-        context.route("**/*", _loopback_only)
-        page = context.new_page()
-        page.on("console", note_csp_violation)
-        page.goto(live_server + "/sign-in")
-        page.get_by_role("button", name=f"Sign in with {agency_name}").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Authorize Client")
-        known = page.get_by_role("button", name=subject, exact=True)
-        if known.count():
-            known.click()
-        else:
-            page.get_by_role("textbox").fill(subject)
-            page.get_by_role("button", name="Authorize").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(name)
-        return page
-
-    yield signed_in
-    for context in contexts:
-        context.close()
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def success(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert", name="Success")).to_contain_text(text)
-
-
-def confirm(page: Page, button: str, confirmation: str | None = None) -> None:
-    """Press a page's button that asks for confirmation, then confirm with the next page's."""
-    page.get_by_role("button", name=button, exact=True).click()
-    expect(heading(page)).to_contain_text("?")
-    page.get_by_role("button", name=confirmation or button, exact=True).click()
 
 
 def drag_across(page: Page, text: Locator, word: str) -> None:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
-import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Locator, expect
 from sqlalchemy.orm import Session
 
 from agencies import agencies
 from agencies.models import Agency, AgencyKind, Role, User
-from tests.browser.conftest import _loopback_only, accessibility_violations
+from tests.browser.conftest import SignIn, accessibility_violations, confirm, heading, success
 from tests.support import people
 from tests.support.providers import Provider
 
@@ -21,68 +19,12 @@ CASE = "SFO-2026-0042"
 PROBATION = "Northshire Probation"
 POLICE = "Northshire Police"
 
-SignIn = Callable[[str, str, str], Page]
-
-
-@pytest.fixture
-def csp_violations() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def sign_in(browser: Browser, live_server: str, csp_violations: list[str]) -> Iterator[SignIn]:
-    """Sign someone in, through their agency's provider, in a browser context of their own."""
-    contexts: list[BrowserContext] = []
-
-    def note_csp_violation(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            csp_violations.append(message.text)
-
-    def signed_in(agency_name: str, subject: str, name: str) -> Page:
-        context = browser.new_context()
-        contexts.append(context)
-        context.route("**/*", _loopback_only)
-        page = context.new_page()
-        page.on("console", note_csp_violation)
-        page.goto(live_server + "/sign-in")
-        page.get_by_role("button", name=f"Sign in with {agency_name}").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Authorize Client")
-        # The provider offers a button for its predefined people and those who signed in
-        # before; someone new to it types their subject.
-        known = page.get_by_role("button", name=subject, exact=True)
-        if known.count():
-            known.click()
-        else:
-            page.get_by_role("textbox").fill(subject)
-            page.get_by_role("button", name="Authorize").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(name)
-        return page
-
-    yield signed_in
-    for context in contexts:
-        context.close()
-
 
 def fill_date(group: Locator, day: date) -> None:
     """A GOV.UK date input: the Day, Month and Year boxes inside its fieldset."""
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def success(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert", name="Success")).to_contain_text(text)
-
-
-def confirm(page: Page, button: str, confirmation: str | None = None) -> None:
-    """Press a page's button that asks for confirmation, then confirm with the next page's."""
-    page.get_by_role("button", name=button, exact=True).click()
-    expect(heading(page)).to_contain_text("?")
-    page.get_by_role("button", name=confirmation or button, exact=True).click()
 
 
 def test_a_panel_lives_from_opening_to_closing(
