@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +48,7 @@ class Detector:
             found.extend(find_patterns(text, self.case_reference_patterns))
         if self.ner is not None:
             entities = entity_proposals(self.ner, text)
+            entities.extend(_other_occurrences(text, entities))
             # A recognised name that is a party the recipient may see stays visible too.
             found.extend(e for e in entities if not _inside_any(e, visible_spans))
         return deduplicate(found)
@@ -78,6 +81,34 @@ def propose_redactions(
         ner=ner,
     )
     return detector.propose(text)
+
+
+def _other_occurrences(text: str, entities: Sequence[Proposal]) -> list[Proposal]:
+    """The same words wherever else they appear: a recogniser judges each place on its own,
+    and a name it recognised once must not be left standing a page later."""
+    by_text = {e.text: e for e in entities if len(e.text) >= 3}
+    if not by_text:
+        return []
+    pattern = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(t) for t in sorted(by_text, key=len, reverse=True))
+        + r")(?!\w)"
+    )
+    taken = {(e.start, e.end) for e in entities}
+    more = []
+    for match in pattern.finditer(text):
+        if match.span() in taken:
+            continue
+        first = by_text[match.group()]
+        more.append(
+            dataclasses.replace(
+                first,
+                start=match.start(),
+                end=match.end(),
+                reason=f"{first.reason}; the same words were recognised elsewhere",
+            )
+        )
+    return more
 
 
 def _inside_any(proposal: Proposal, spans: Sequence[Proposal]) -> bool:

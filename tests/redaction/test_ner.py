@@ -19,8 +19,10 @@ from redaction import (
     propose_redactions,
 )
 from redaction.ner import (
+    PLACE,
     REUPLOADED_MODEL,
     REUPLOADED_MODEL_SHA256,
+    Entity,
     NerUnavailable,
     verify_model_files,
 )
@@ -106,3 +108,20 @@ def test_a_model_whose_files_changed_is_refused(tmp_path: Path) -> None:
     (copy / "extra.py").write_text("")
     with pytest.raises(NerUnavailable, match="unexpected files"):
         verify_model_files(copy, REUPLOADED_MODEL_SHA256)
+
+
+class FirstOnly:
+    """A recogniser that, like a real one, sees a name in one context and not in another."""
+
+    name = "first-only"
+
+    def find(self, text: str) -> list[Entity]:
+        start = text.index("Rochdale")
+        return [Entity(start, start + len("Rochdale"), PLACE, "Rochdale")]
+
+
+def test_a_recognised_name_is_proposed_wherever_else_it_appears() -> None:
+    text = "He moved to Rochdale. Rochdale's housing team; Rochdales; rochdale."
+    proposals = propose_redactions(text, ner=FirstOnly())
+    assert [(p.start, p.text) for p in proposals] == [(12, "Rochdale"), (22, "Rochdale")]
+    assert "recognised elsewhere" in proposals[1].reason
