@@ -26,7 +26,10 @@ from bench.corpus import generate_review  # noqa: E402
 from redaction import (  # noqa: E402
     Detector,
     EntityFinder,
+    Proposal,
     Section,
+    Source,
+    State,
     accept_all,
     apply_redactions,
     default_finder,
@@ -60,8 +63,20 @@ def run(pages: int, ner: EntityFinder | None, memory: bool) -> dict[str, float]:
     detector = Detector(parties=review.parties, ner=ner)
     sections = review.text.split("\n\nSection ")
 
+    lowered = review.text.lower()
+
+    def review_like_a_person(found: list[Proposal]) -> list[Proposal]:
+        # Accept everything, except what a reviewer would reject: a recognised "name" that the
+        # review also uses as an ordinary lower-case word ("Children's services").
+        return [
+            p.moved_to(State.REJECTED)
+            if p.source is Source.NER and " " not in p.text and f" {p.text.lower()} " in lowered
+            else p
+            for p in accept_all(found)
+        ]
+
     def detect() -> list[Any]:
-        return [accept_all(detector.propose(s)) for s in sections]
+        return [review_like_a_person(found) for found in detector.propose_sections(sections)]
 
     proposals, detect_s = timed(detect)
     redacted = [

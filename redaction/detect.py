@@ -42,16 +42,28 @@ class Detector:
 
     def propose(self, text: str) -> list[Proposal]:
         """Every proposed redaction in `text`, in order, each with its reason."""
-        found = self._matcher.propose(text, keep_visible=self._visible)
-        visible_spans = self._visible_mentions(text)
-        if self.patterns:
-            found.extend(find_patterns(text, self.case_reference_patterns))
-        if self.ner is not None:
-            entities = entity_proposals(self.ner, text)
-            entities.extend(_other_occurrences(text, entities))
-            # A recognised name that is a party the recipient may see stays visible too.
-            found.extend(e for e in entities if not _inside_any(e, visible_spans))
-        return deduplicate(found)
+        return self.propose_sections([text])[0]
+
+    def propose_sections(self, texts: Sequence[str]) -> list[list[Proposal]]:
+        """Proposals for each section of one review.
+
+        A name the recogniser found in any section is proposed wherever else it appears in the
+        review, so the sections of one document are best proposed together.
+        """
+        entities = [entity_proposals(self.ner, t) if self.ner else [] for t in texts]
+        recognised = {e.text: e for found in entities for e in found if len(e.text) >= 3}
+        results = []
+        for text, found_here in zip(texts, entities, strict=True):
+            found = self._matcher.propose(text, keep_visible=self._visible)
+            if self.patterns:
+                found.extend(find_patterns(text, self.case_reference_patterns))
+            if self.ner is not None:
+                more = found_here + _other_occurrences(text, found_here, recognised)
+                # A recognised name that is a party the recipient may see stays visible too.
+                visible_spans = self._visible_mentions(text)
+                found.extend(e for e in more if not _inside_any(e, visible_spans))
+            results.append(deduplicate(found))
+        return results
 
     def _visible_mentions(self, text: str) -> list[Proposal]:
         if not self._visible:
@@ -83,10 +95,11 @@ def propose_redactions(
     return detector.propose(text)
 
 
-def _other_occurrences(text: str, entities: Sequence[Proposal]) -> list[Proposal]:
+def _other_occurrences(
+    text: str, entities: Sequence[Proposal], by_text: dict[str, Proposal]
+) -> list[Proposal]:
     """The same words wherever else they appear: a recogniser judges each place on its own,
     and a name it recognised once must not be left standing a page later."""
-    by_text = {e.text: e for e in entities if len(e.text) >= 3}
     if not by_text:
         return []
     pattern = re.compile(

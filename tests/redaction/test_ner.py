@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from redaction import (
+    Detector,
     Party,
     Role,
     Source,
@@ -116,6 +117,8 @@ class FirstOnly:
     name = "first-only"
 
     def find(self, text: str) -> list[Entity]:
+        if not text.startswith(("He moved", "Moved")):
+            return []
         start = text.index("Rochdale")
         return [Entity(start, start + len("Rochdale"), PLACE, "Rochdale")]
 
@@ -125,3 +128,10 @@ def test_a_recognised_name_is_proposed_wherever_else_it_appears() -> None:
     proposals = propose_redactions(text, ner=FirstOnly())
     assert [(p.start, p.text) for p in proposals] == [(12, "Rochdale"), (22, "Rochdale")]
     assert "recognised elsewhere" in proposals[1].reason
+
+
+def test_a_name_recognised_in_one_section_is_proposed_in_the_others() -> None:
+    detector = Detector(ner=FirstOnly())
+    first, second = detector.propose_sections(["Moved to Rochdale.", "Back in Rochdale, later."])
+    assert [p.text for p in first] == ["Rochdale"]
+    assert [(p.start, p.text, p.source) for p in second] == [(8, "Rochdale", Source.NER)]
