@@ -179,10 +179,11 @@ def start(db: Session, actor: User, case: Case, show_recipient_name: bool) -> Ex
         prepared_by_id=actor.id,
     )
     by_key = {str(party.id): party for party, _ in parties}
-    for index, section in enumerate(sections_of(document)):
-        for proposal in redaction.propose_redactions(
-            section.text, [p for _, p in parties], ner=_entity_finder()
-        ):
+    # The sections together: a name recognised in one is proposed wherever it appears.
+    detector = redaction.Detector(parties=[p for _, p in parties], ner=_entity_finder())
+    texts = [section.text for section in sections_of(document)]
+    for index, proposals in enumerate(detector.propose_sections(texts)):
+        for proposal in proposals:
             extract.redactions.append(
                 ExtractRedaction(
                     section=index,

@@ -75,6 +75,9 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
             "dist",
             "govuk",
         ),
+        # Uploads (a review of at most 10 MB) and forms fit well inside this; anything bigger
+        # is refused before it is read.
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the sign-in session
         "SMTP_HOST": environ.get("SMTP_HOST") or "localhost",
         "SMTP_PORT": int(environ.get("SMTP_PORT") or "25"),

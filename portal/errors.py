@@ -31,6 +31,7 @@ _PAGES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "Sorry, there is a problem with your request",
+    413: "The file is too big",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }

@@ -106,3 +106,20 @@ def test_only_the_chair_keeps_the_review_and_names_parties(db: Session, world: W
     )
     assert party.name == "John Smith"
     assert [p.name for p in reviews.parties_of(db, world.case.id)] == ["John Smith"]
+
+
+def test_an_upload_too_big_for_the_portal_is_refused_with_a_clear_page(
+    app,
+    db: Session,
+    world: World,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.support.people import signed_in_as
+
+    client = signed_in_as(app.test_client(), db, world["chair"])
+    response = client.post(
+        f"/cases/{world.case.id}/review",
+        data={"document": (io.BytesIO(b"x" * (13 * 1024 * 1024)), "big.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert "Files must be smaller than 10 MB" in response.get_data(as_text=True)
