@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, func, select
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, object_session, relationship
 
 import redaction
@@ -170,11 +171,11 @@ def start(db: Session, actor: User, case: Case, show_recipient_name: bool) -> Ex
     parties = _parties_for(db, case)
     if document is None or not parties:
         raise DomainError(EXTRACT_FIELDS_NOT_READY)
-    count = db.scalar(select(func.count()).where(Extract.case_id == case.id)) or 0
     extract = Extract(
         case=case,
         document=document,
-        reference=f"{case.reference}-X{count + 1}",
+        # Not built from the case reference: that is an identifier the extract redacts.
+        reference=f"EX-{secrets.token_hex(4).upper()}",
         show_recipient_name=show_recipient_name,
         prepared_by_id=actor.id,
     )
@@ -387,6 +388,7 @@ def _proposals(extract: Extract, section: int | None = None) -> list[redaction.P
             text=row.text,
             reason=row.reason,
             replacement=row.replacement,
+            source=redaction.Source(row.source),
             state=redaction.State(row.decision.value),
             party=str(row.party_id) if row.party_id is not None else None,
         )

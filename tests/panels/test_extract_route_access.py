@@ -75,7 +75,7 @@ class Scene:
 
     world: World
     people: dict[str, User]
-    ids: dict[str, int]
+    ids: dict[str, int | str]
 
 
 def _decided(db: Session, chair: User, extract: Extract) -> Extract:
@@ -137,6 +137,7 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
             "awaiting": awaiting.id,
             "awaiting_redaction": awaiting.redactions[0].id,
             "approved": approved.id,
+            "approved_reference": approved.reference,
             "open": opened.id,
             "revoked": revoked.id,
             "expired": expired.id,
@@ -285,7 +286,7 @@ SHOWN = (
     ),
     Shown(
         "/my-extracts",
-        "SFO-TEST-0001-X3",
+        "{approved_reference}",
         frozenset({"practitioner", "probation_rep", "police_rep"}),
         EVERYONE - {"practitioner", "probation_rep", "police_rep"},
     ),

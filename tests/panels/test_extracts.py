@@ -24,6 +24,7 @@ from tests.support.people import signed_in_as
 from tests.support.world import World
 
 REVIEW = """1. Introduction
+Case SFO-TEST-0001.
 This review concerns John Smith, born 14/02/1985, of 12 Acacia Avenue, Leeds LS1 4AB.
 Mr Smith's practitioner was Alan Turing. J. Smith was released in March.
 
@@ -33,6 +34,7 @@ JK 12 34 56 C. The victim, Mary
 Jones, called 0113 496 0000 and wrote to mary.jones@example.com."""
 
 SECRETS = [
+    "SFO-TEST-0001",
     "John Smith",
     "Smith",
     "Acacia Avenue",
