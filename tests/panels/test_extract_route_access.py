@@ -11,7 +11,6 @@ they send changes nothing; someone not signed in is sent to sign in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -19,17 +18,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.models import Role, User
 from panels import extracts, reviews
 from panels.extracts import Decision, Extract, ExtractIssue, ExtractState, FactualComment
 from panels.reviews import PartyRole
-from portal.audit import AuditEvent
-from portal.db import Base, utcnow
+from portal.db import utcnow
 from tests.conftest import csrf_token
 from tests.support import people
+from tests.support.access_table import ANONYMOUS, Form, Shown, everything, fill, untried
 from tests.support.people import signed_in_as
 from tests.support.world import World
 
@@ -52,7 +51,6 @@ EXTRA_PEOPLE = {
     "other_practitioner": ("probation", [Role.PRACTITIONER]),
 }
 PEOPLE = (*WORLD_PEOPLE, *EXTRA_PEOPLE)
-ANONYMOUS = "anonymous"
 
 EVERYONE = frozenset(PEOPLE)
 NOBODY: frozenset[str] = frozenset()
@@ -144,9 +142,6 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
             "practitioner": world["practitioner"].id,
         },
     )
-
-
-Form = Mapping[str, str | list[str]]
 
 
 @dataclass(frozen=True)
@@ -260,16 +255,6 @@ ROUTES = (
 )
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Text a page shows to some people and must not show to others."""
-
-    url: str
-    text: str  # with {names} of the scene's ids
-    to: frozenset[str]
-    not_to: frozenset[str]
-
-
 SHOWN = (
     # Each sees only their own extracts on their list: the open one as a link.
     Shown(
@@ -298,33 +283,11 @@ SHOWN = (
     ),
 )
 
-# Sign-in bookkeeping, which any request may change; the audit log is compared by its count.
-_BOOKKEEPING = {"audit_events", "sign_in_sessions", "sign_in_attempts", "rate_limit_windows"}
-
-
-def _everything(db: Session) -> dict[str, Any]:
-    """What the portal holds, to show that a refused POST changed none of it."""
-    db.rollback()  # read what the requests committed, not what this session remembers
-    held: dict[str, Any] = {
-        name: db.execute(select(table).order_by(*table.primary_key.columns)).all()
-        for name, table in Base.metadata.tables.items()
-        if name not in _BOOKKEEPING
-    }
-    held["audit_events"] = db.scalar(select(func.count()).select_from(AuditEvent))
-    return held
-
 
 def _client(app: Flask, db: Session, scene: Scene, persona: str) -> FlaskClient:
     if persona == ANONYMOUS:
         return app.test_client()
     return signed_in_as(app.test_client(), db, scene.people[persona])
-
-
-def _fill(form: Form, ids: Mapping[str, int]) -> dict[str, str | list[str]]:
-    return {
-        name: [v.format(**ids) for v in value] if isinstance(value, list) else value.format(**ids)
-        for name, value in form.items()
-    }
 
 
 @pytest.mark.parametrize("persona", [*PEOPLE, ANONYMOUS])
@@ -371,14 +334,14 @@ def test_each_person_gets_what_the_rules_say(
 
     # Signed out, there is no CSRF token to send: the sign-in check comes first anyway.
     token = {} if persona == ANONYMOUS else {"csrf_token": csrf_token(client, "/sign-out")}
-    before = _everything(db)
+    before = everything(db)
     for route in ROUTES:
         if "POST" not in route.methods or persona in route.may_change:
             continue
         url = route.url.format(**scene.ids)
-        response = client.post(url, data={**_fill(route.form, scene.ids), **token})
+        response = client.post(url, data={**fill(route.form, scene.ids), **token})
         check(route, "POST", response, 200 if persona in route.allowed else 403)
-        after = _everything(db)
+        after = everything(db)
         changed = sorted(name for name in after if after[name] != before[name])
         if changed:
             wrong.append(f"POST {route.url}: refused, yet changed {', '.join(changed)}")
@@ -415,22 +378,4 @@ def test_the_disclosure_lead_approves_what_the_chair_prepared_and_the_recipient_
 
 
 def test_the_table_has_every_extracts_route(app: Flask) -> None:
-    adapter = app.url_map.bind("localhost")
-    tried = set()
-    for route in ROUTES:
-        path = route.url.split("?")[0].format_map(_Ones())
-        for method in route.methods.split(", "):
-            rule, _ = adapter.match(path, method=method, return_rule=True)
-            tried.add((rule.rule, method))
-    every = {
-        (rule.rule, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("extracts.")
-        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
-    }
-    assert every - tried == set()
-
-
-class _Ones(dict[str, int]):
-    def __missing__(self, _key: str) -> int:
-        return 1
+    assert untried(app, ROUTES, "extracts") == set()

@@ -7,7 +7,6 @@ may use it. Everyone else is refused: 403 for a GET, and 403 for a POST that cha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels import actions, contributions, learning, panels, sessions
@@ -23,10 +22,9 @@ from panels.actions import Action, ActionFields, ActionState
 from panels.contributions import Contribution
 from panels.learning import LearningLevel
 from panels.panels import Panel, PanelState
-from portal.audit import AuditEvent
-from portal.db import Base
 from portal.notices import Notice
 from tests.conftest import csrf_token
+from tests.support.access_table import ANONYMOUS, Form, Shown, everything, fill, untried
 from tests.support.people import signed_in_as
 from tests.support.world import World
 
@@ -41,7 +39,6 @@ PEOPLE = (
     "outsider",
     "other_member",
 )
-ANONYMOUS = "anonymous"
 
 EVERYONE = frozenset(PEOPLE)
 NOBODY: frozenset[str] = frozenset()
@@ -185,9 +182,6 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
             "outsider": world["outsider"].id,
         },
     )
-
-
-Form = Mapping[str, str | list[str]]
 
 
 @dataclass(frozen=True)
@@ -359,16 +353,6 @@ ROUTES = (
 )
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Text a list page shows to some people and must not show to others."""
-
-    url: str
-    text: str
-    to: frozenset[str]
-    not_to: frozenset[str]
-
-
 STRANGERS = frozenset({"practitioner", "outsider", "other_member"})
 
 SHOWN = (
@@ -385,33 +369,11 @@ SHOWN = (
     Shown("/sessions/{session}", MINUTES, CHAIR, PANEL - CHAIR),
 )
 
-# Sign-in bookkeeping, which any request may change; the audit log is compared by its count.
-_BOOKKEEPING = {"audit_events", "sign_in_sessions", "sign_in_attempts", "rate_limit_windows"}
-
-
-def _everything(db: Session) -> dict[str, Any]:
-    """What the portal holds, to show that a refused POST changed none of it."""
-    db.rollback()  # read what the requests committed, not what this session remembers
-    held: dict[str, Any] = {
-        name: db.execute(select(table).order_by(*table.primary_key.columns)).all()
-        for name, table in Base.metadata.tables.items()
-        if name not in _BOOKKEEPING
-    }
-    held["audit_events"] = db.scalar(select(func.count()).select_from(AuditEvent))
-    return held
-
 
 def _client(app: Flask, db: Session, scene: Scene, persona: str) -> FlaskClient:
     if persona == ANONYMOUS:
         return app.test_client()
     return signed_in_as(app.test_client(), db, scene.world[persona])
-
-
-def _fill(form: Form, ids: Mapping[str, int]) -> dict[str, str | list[str]]:
-    return {
-        name: [v.format(**ids) for v in value] if isinstance(value, list) else value.format(**ids)
-        for name, value in form.items()
-    }
 
 
 @pytest.mark.parametrize("persona", [*PEOPLE, ANONYMOUS])
@@ -445,13 +407,13 @@ def test_each_person_gets_what_the_policy_says(
 
     # Signed out, there is no CSRF token to send: the sign-in check comes first anyway.
     token = {} if persona == ANONYMOUS else {"csrf_token": csrf_token(client, "/sign-out")}
-    before = _everything(db)
+    before = everything(db)
     for route in ROUTES:
         if "POST" not in route.methods or persona in route.allowed:
             continue
         url = route.url.format(**scene.ids)
-        check(route, "POST", client.post(url, data={**_fill(route.form, scene.ids), **token}))
-        after = _everything(db)
+        check(route, "POST", client.post(url, data={**fill(route.form, scene.ids), **token}))
+        after = everything(db)
         changed = sorted(name for name in after if after[name] != before[name])
         if changed:
             wrong.append(f"POST {route.url}: refused, yet changed {', '.join(changed)}")
@@ -461,22 +423,4 @@ def test_each_person_gets_what_the_policy_says(
 
 
 def test_the_table_has_every_panel_route(app: Flask) -> None:
-    adapter = app.url_map.bind("localhost")
-    tried = set()
-    for route in ROUTES:
-        path = route.url.split("?")[0].format_map(_Ones())
-        for method in route.methods.split(", "):
-            rule, _ = adapter.match(path, method=method, return_rule=True)
-            tried.add((rule.rule, method))
-    every = {
-        (rule.rule, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("panels.")
-        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
-    }
-    assert every - tried == set()
-
-
-class _Ones(dict[str, int]):
-    def __missing__(self, _key: str) -> int:
-        return 1
+    assert untried(app, ROUTES, "panels") == set()
