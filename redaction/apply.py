@@ -126,12 +126,14 @@ def forbidden_strings(
     The text of every accepted redaction, and every party's name and the parts of it, except:
     the parties the recipient may see; a lone ordinary word ("Hope", "May"), which would
     otherwise stop any extract that says "I hope" or "in May" from being issued (such mentions
-    are the reviewer's call, made proposal by proposal); and any text the reviewer rejected as
-    not being the person ("Lee" in "Lee Valley").
+    are the reviewer's call, made proposal by proposal); any text the reviewer rejected as
+    not being the person ("Lee" in "Lee Valley"); and a lone word of one of the labels put in
+    the text, which the extract must contain ("Person" in "the person on probation").
     """
     proposals = list(proposals)
     visible = frozenset(keep_visible)
     rejected = {fold(p.text) for p in proposals if p.state is State.REJECTED}
+    rejected |= {fold(t.text) for p in proposals for t in tokenise(p.replacement)}
     candidates = [p.text for p in proposals if p.state is State.ACCEPTED]
     for party in parties:
         if party.ident in visible:

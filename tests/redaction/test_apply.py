@@ -141,3 +141,16 @@ def test_a_proposal_survives_a_round_trip_through_json() -> None:
     stored = json.loads(json.dumps(original.to_dict()))
     assert stored["source"] == "party" and stored["state"] == "accepted"
     assert Proposal.from_dict(stored) == original
+
+
+def test_a_name_that_is_also_a_word_of_a_label_does_not_forbid_the_label() -> None:
+    """A party called "Anne Person" must not stop every extract that says "the person on
+    probation"; her full name, and "Anne", are still looked for."""
+    from redaction import Party, Role, State, forbidden_strings, propose_redactions
+
+    text = "Anne Person was supervised from March. Ms Person moved house."
+    party = Party("Anne Person", Role.PERSON_ON_PROBATION)
+    proposals = [p.moved_to(State.ACCEPTED) for p in propose_redactions(text, [party])]
+    forbidden = forbidden_strings(proposals, [party])
+    assert "Anne Person" in forbidden and "Anne" in forbidden
+    assert "Person" not in forbidden
