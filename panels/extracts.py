@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, select
-from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, object_session, relationship
+from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
 
 import redaction
 from agencies.models import Role, RoleGrant, User, UserStatus
@@ -367,46 +367,44 @@ def send_back(db: Session, actor: User, extract: Extract, reason: str) -> None:
     _move(db, actor, extract, ExtractState.DRAFT, reason=reason.strip()[:500])
 
 
-def _visible_to(extract: Extract, recipient: User | None) -> set[str]:
+def _visible_to(
+    extract: Extract, recipient: User, parties: list[tuple[CaseParty, redaction.Party]]
+) -> set[str]:
     """Keys of the parties whose name this recipient may see: themselves, if allowed."""
-    if recipient is None or not extract.show_recipient_name:
+    if not extract.show_recipient_name:
         return set()
-    session = object_session(extract)
-    assert session is not None
-    return {
-        str(party.id)
-        for party in parties_of(session, extract.case_id)
-        if party.user_id == recipient.id
-    }
+    return {party.ident for row, party in parties if row.user_id == recipient.id}
 
 
-def _proposals(extract: Extract, section: int | None = None) -> list[redaction.Proposal]:
+def _proposals(extract: Extract) -> list[tuple[int, redaction.Proposal]]:
+    """The extract's redactions as the library's proposals, each with its section."""
     return [
-        redaction.Proposal(
-            start=row.start,
-            end=row.end,
-            text=row.text,
-            reason=row.reason,
-            replacement=row.replacement,
-            source=redaction.Source(row.source),
-            state=redaction.State(row.decision.value),
-            party=str(row.party_id) if row.party_id is not None else None,
+        (
+            row.section,
+            redaction.Proposal(
+                start=row.start,
+                end=row.end,
+                text=row.text,
+                reason=row.reason,
+                replacement=row.replacement,
+                source=redaction.Source(row.source),
+                state=redaction.State(row.decision.value),
+                party=str(row.party_id) if row.party_id is not None else None,
+            ),
         )
         for row in extract.redactions
-        if section is None or row.section == section
     ]
 
 
-def redacted_sections(extract: Extract, recipient: User | None) -> list[tuple[str, str]]:
-    """The sections as a recipient reads them: accepted redactions applied, their own name
-    left visible if the extract allows it."""
-    visible = _visible_to(extract, recipient)
+def redacted_sections(
+    extract: Extract, proposals: list[tuple[int, redaction.Proposal]], visible: set[str]
+) -> list[tuple[str, str]]:
+    """The sections as a recipient reads them: accepted redactions applied, except those
+    hiding the parties in `visible` (the recipient's own name, if the extract allows it)."""
     result = []
     for index, section in enumerate(sections_of(extract.document)):
         applied = [
-            proposal
-            for proposal in _proposals(extract, index)
-            if proposal.accepted and proposal.party not in visible
+            p for at, p in proposals if at == index and p.accepted and p.party not in visible
         ]
         result.append((section.heading, redaction.apply_redactions(section.text, applied)))
     return result
@@ -427,20 +425,22 @@ def issue(
         raise DomainError("Choose who to issue the extract to.")
     issued = []
     issued_on = utcnow().astimezone(LONDON).date()
+    parties = _parties_for(db, extract.case)
+    proposals = _proposals(extract)
     for recipient in recipients:
-        sections = redacted_sections(extract, recipient)
+        visible = _visible_to(extract, recipient, parties)
+        sections = redacted_sections(extract, proposals, visible)
         pdf = redaction.render_extract(
             [redaction.Section(heading, text) for heading, text in sections],
             recipient=recipient.name,
             reference=extract.reference,
             issued_on=issued_on,
         )
-        visible = _visible_to(extract, recipient)
         leaks = redaction.verify_pdf(
             pdf,
             redaction.forbidden_strings(
-                [p for p in _proposals(extract) if p.party not in visible],
-                [party for _, party in _parties_for(db, extract.case)],
+                [p for _, p in proposals if p.party not in visible],
+                [party for _, party in parties],
                 keep_visible=visible,
             ),
         )
