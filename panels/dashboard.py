@@ -78,11 +78,16 @@ def _with_case():  # type: ignore[no-untyped-def]
     return joinedload(Action.panel).joinedload(Panel.case)
 
 
-def _panels_i_represent(user: User) -> Select[int]:
-    """Panels where `user` answers for their agency: as its representative, or as its lead."""
-    as_representative = select(PanelMember.panel_id).where(
+def _panels_i_sit_on_for(user: User) -> Select[int]:
+    """Panels where `user` is their agency's representative."""
+    return select(PanelMember.panel_id).where(
         PanelMember.user_id == user.id, PanelMember.role == PanelRole.REPRESENTATIVE
     )
+
+
+def _panels_i_represent(user: User) -> Select[int]:
+    """Panels where `user` answers for their agency: as its representative, or as its lead."""
+    as_representative = _panels_i_sit_on_for(user)
     if not user.has_role(Role.AGENCY_LEAD):
         return as_representative
     as_lead = select(Invitation.panel_id).where(Invitation.agency_id == user.agency_id)
@@ -90,15 +95,12 @@ def _panels_i_represent(user: User) -> Select[int]:
 
 
 def _contributions_due(db: Session, user: User) -> list[Contribution]:
-    mine = select(PanelMember.panel_id).where(
-        PanelMember.user_id == user.id, PanelMember.role == PanelRole.REPRESENTATIVE
-    )
     return list(
         db.scalars(
             select(Contribution)
             .join(Panel, Panel.id == Contribution.panel_id)
             .where(
-                Contribution.panel_id.in_(mine),
+                Contribution.panel_id.in_(_panels_i_sit_on_for(user)),
                 Contribution.agency_id == user.agency_id,
                 Contribution.state.in_([ContributionState.DRAFT, ContributionState.RETURNED]),
                 Panel.state.in_(CONTRIBUTING),
