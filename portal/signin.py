@@ -46,9 +46,21 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 
 _TIMED_OUT = {
-    "idle_timeout": "You were signed out because you had not done anything for 30 minutes.",
-    "lifetime_reached": "You were signed out because you had been signed in for 12 hours.",
+    "idle_timeout": ("SESSION_IDLE_TIMEOUT", "you had not done anything for"),
+    "lifetime_reached": ("SESSION_LIFETIME", "you had been signed in for"),
 }
+
+
+def _timed_out_message(reason: str) -> str | None:
+    """Why a session ended, with the limit this portal is configured with."""
+    if reason not in _TIMED_OUT:
+        return None
+    setting, why = _TIMED_OUT[reason]
+    minutes = int(current_app.config[setting].total_seconds() // 60)
+    span = (
+        f"{minutes // 60} hours" if minutes % 60 == 0 and minutes >= 120 else f"{minutes} minutes"
+    )
+    return f"You were signed out because {why} {span}."
 
 
 def init_app(app: Flask) -> None:
@@ -93,7 +105,7 @@ def _require_sign_in() -> Response | None:
 
 
 def _unauthorised() -> Response:
-    message = _TIMED_OUT.get(g.get("session_ended", ""))
+    message = _timed_out_message(g.get("session_ended", ""))
     if message:
         flash(message, "important")
     return redirect(url_for("signin.choose", next=request.full_path.rstrip("?")))
