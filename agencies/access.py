@@ -19,7 +19,11 @@ def _leads_agency_of(user: User, target: User) -> bool:
 
 
 def _may_manage(user: User, target: User) -> bool:
-    return target.id != user.id and (is_admin(user) or _leads_agency_of(user, target))
+    """Administrators manage everyone but themselves; a lead, their agency's staff except its
+    administrators, so that nobody can lock out the people who run the portal."""
+    if target.id == user.id:
+        return False
+    return is_admin(user) or (_leads_agency_of(user, target) and not is_admin(target))
 
 
 def grantable_roles(user: User) -> frozenset[Role]:
@@ -51,9 +55,19 @@ def _approve(user: User, target: User) -> bool:
     return target.status is UserStatus.PENDING and _may_manage(user, target)
 
 
+# Whoever may suspend or demote an administrator is another approved administrator, so these
+# rules never offer to remove the last one; only two administrators removing each other at the
+# same moment could, and `users` refuses that with a count of those who would remain.
 @rule("suspend", User)
 def _suspend(user: User, target: User) -> bool:
     return target.status is UserStatus.APPROVED and _may_manage(user, target)
+
+
+# Suspension stops someone at once and any lead may need to; lifting it is left to the
+# administrators, so a suspension cannot be undone by the agency whose member it concerns.
+@rule("reinstate", User)
+def _reinstate(user: User, target: User) -> bool:
+    return target.status is UserStatus.SUSPENDED and target.id != user.id and is_admin(user)
 
 
 @rule("assign_roles", User)

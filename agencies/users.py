@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from agencies.access import grantable_roles
+from agencies.access import grantable_roles, is_admin
 from agencies.models import IdentityProvider, Role, RoleGrant, User, UserStatus
 from portal import audit
 from portal.db import utcnow
@@ -71,8 +71,37 @@ def approve(db: Session, actor: User, user: User) -> None:
 def suspend(db: Session, actor: User, user: User) -> None:
     if not can(actor, "suspend", user):
         raise DomainError("You cannot suspend this account.")
+    _keep_an_administrator(db, user, "suspend them")
     user.status = UserStatus.SUSPENDED
     audit.record(db, actor.id, "user.suspended", "user", user.id)
+
+
+def reinstate(db: Session, actor: User, user: User) -> None:
+    """Let a suspended person use the portal again, with the roles they had."""
+    if not can(actor, "reinstate", user):
+        raise DomainError("You cannot reinstate this account.")
+    user.status = UserStatus.APPROVED
+    audit.record(db, actor.id, "user.reinstated", "user", user.id)
+
+
+def _keep_an_administrator(db: Session, user: User, change: str) -> None:
+    """Refuse to suspend or demote `user` if no other approved administrator would remain."""
+    if not (is_admin(user) and user.status is UserStatus.APPROVED):
+        return
+    administrators = (
+        select(User.id)
+        .join(User.role_grants)
+        .where(RoleGrant.role == Role.ADMINISTRATOR, User.status == UserStatus.APPROVED)
+    )
+    # Lock them first: two administrators removing each other at once then take turns, and
+    # the count below, a statement of its own, sees what the first one did (PostgreSQL).
+    db.execute(administrators.order_by(User.id).with_for_update(of=User))
+    others = administrators.where(User.id != user.id).subquery()
+    if not db.scalar(select(func.count()).select_from(others)):
+        raise DomainError(
+            f"{user.name} is the only portal administrator left, so you cannot {change}. "
+            "Make someone else an administrator first."
+        )
 
 
 def set_roles(db: Session, actor: User, user: User, roles: Iterable[Role]) -> None:
@@ -84,6 +113,8 @@ def set_roles(db: Session, actor: User, user: User, roles: Iterable[Role]) -> No
         raise DomainError("Only a portal administrator can make someone an administrator.")
     current = user.roles
     added, removed = (wanted - current), (current - wanted) & allowed
+    if Role.ADMINISTRATOR in removed:
+        _keep_an_administrator(db, user, "remove their administrator role")
     for grant in list(user.role_grants):
         if grant.role in removed:
             user.role_grants.remove(grant)

@@ -70,3 +70,49 @@ def test_anonymous_visitors_may_do_nothing(cast: dict[str, User]) -> None:
 
     assert not can(AnonymousUserMixin(), "view_dashboard")
     assert not can(None, "view", cast["lead"])
+
+
+def test_agency_lead_cannot_suspend_or_change_the_roles_of_an_administrator(
+    cast: dict[str, User],
+) -> None:
+    lead, admin = cast["lead"], cast["admin"]
+    assert lead.agency_id == admin.agency_id
+    assert can(lead, "view", admin)
+    assert not can(lead, "suspend", admin)
+    assert not can(lead, "assign_roles", admin)
+    assert can(lead, "suspend", cast["practitioner"])
+    assert can(lead, "assign_roles", cast["practitioner"])
+
+
+def test_only_administrators_reinstate_and_only_suspended_people(
+    db: Session, cast: dict[str, User]
+) -> None:
+    practitioner = cast["practitioner"]
+    assert not can(cast["admin"], "reinstate", practitioner)
+    users.suspend(db, db.merge(cast["lead"]), practitioner)
+    db.commit()
+    assert can(cast["admin"], "reinstate", practitioner)
+    assert not can(cast["lead"], "reinstate", practitioner)
+    assert not can(cast["police_lead"], "reinstate", practitioner)
+    assert not can(practitioner, "reinstate", practitioner)
+
+
+def test_nobody_is_offered_the_removal_of_the_last_administrator(
+    db: Session, cast: dict[str, User]
+) -> None:
+    admin = cast["admin"]
+    for who in ("admin", "lead", "police_lead", "practitioner"):
+        assert not can(cast[who], "suspend", admin), who
+        assert not can(cast[who], "assign_roles", admin), who
+
+
+def test_administrators_may_suspend_or_demote_each_other(
+    db: Session, cast: dict[str, User]
+) -> None:
+    other = people.person(
+        db, cast["admin"], people.provider_of(db, "police"), "alan", [Role.ADMINISTRATOR]
+    )
+    assert can(cast["admin"], "suspend", other) and can(other, "suspend", cast["admin"])
+    assert can(cast["admin"], "assign_roles", other)
+    assert can(other, "assign_roles", cast["admin"])
+    assert not can(cast["police_lead"], "suspend", other)
