@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from agencies.models import Agency, AgencyKind, IdentityProvider, User
 from portal import audit
 from portal.errors import DomainError
+from portal.oidc import AUTH_METHODS
+from portal.provider_metadata import ProviderCache, ProviderUnavailable, WrongIssuer
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Short names that would clash with the sign-in pages' own addresses (/sign-in/pending).
@@ -42,15 +44,22 @@ def register_agency(
     slug: str,
     issuer: str,
     client_id: str,
+    token_endpoint_auth_method: str = "client_secret_basic",  # noqa: S107 (a method's name)
     auto_approve: bool = False,
     is_demo: bool = False,
 ) -> Agency:
     """Add an agency together with the provider its staff sign in with."""
     name, slug, issuer, client_id = name.strip(), slug.strip(), issuer.strip(), client_id.strip()
     _check_unique(db, name=name, slug=slug, issuer=issuer)
+    _check_auth_method(token_endpoint_auth_method)
     agency = Agency(name=name, kind=kind)
     agency.provider = IdentityProvider(
-        slug=slug, issuer=issuer, client_id=client_id, auto_approve=auto_approve, is_demo=is_demo
+        slug=slug,
+        issuer=issuer,
+        client_id=client_id,
+        token_endpoint_auth_method=token_endpoint_auth_method,
+        auto_approve=auto_approve,
+        is_demo=is_demo,
     )
     db.add(agency)
     db.flush()
@@ -63,6 +72,7 @@ def register_agency(
         name=name,
         issuer=issuer,
         client_id=client_id,
+        token_endpoint_auth_method=token_endpoint_auth_method,
         auto_approve=auto_approve,
     )
     return agency
@@ -77,14 +87,18 @@ def update_provider(
     client_id: str,
     auto_approve: bool,
     enabled: bool,
+    token_endpoint_auth_method: str | None = None,
 ) -> None:
     issuer, client_id = issuer.strip(), client_id.strip()
+    method = token_endpoint_auth_method or provider.token_endpoint_auth_method
     _check_unique(db, issuer=issuer, exclude_provider=provider.id)
+    _check_auth_method(method)
     changes = {
         field: [getattr(provider, field), value]
         for field, value in {
             "issuer": issuer,
             "client_id": client_id,
+            "token_endpoint_auth_method": method,
             "auto_approve": auto_approve,
             "enabled": enabled,
         }.items()
@@ -95,6 +109,34 @@ def update_provider(
     for field, (_old, new) in changes.items():
         setattr(provider, field, new)
     audit.record(db, actor.id, "provider.updated", "identity_provider", provider.id, **changes)
+
+
+def check_provider(cache: ProviderCache, issuer: str, auth_method: str) -> None:
+    """Refuse sign-in settings the provider itself would refuse, saying what to change."""
+    try:
+        metadata = cache.metadata(issuer.strip())
+    except ProviderUnavailable as error:
+        raise DomainError(
+            f"The sign-in service at {issuer} did not answer with its OpenID Connect "
+            "configuration. Check the issuer URL with the agency's identity team."
+        ) from error
+    except WrongIssuer as error:
+        raise DomainError(
+            f"The sign-in service at {issuer} says its issuer is a different address. "
+            "Enter the issuer exactly as the service publishes it."
+        ) from error
+    # OpenID Connect Discovery 1.0: when a provider does not say, it accepts only this one.
+    supported = metadata.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    if auth_method not in supported:
+        raise DomainError(
+            f"The sign-in service does not accept {auth_method} client authentication. "
+            f"It accepts: {', '.join(supported)}."
+        )
+
+
+def _check_auth_method(method: str) -> None:
+    if method not in AUTH_METHODS:
+        raise DomainError(f"Choose how the portal authenticates: one of {', '.join(AUTH_METHODS)}.")
 
 
 def _check_unique(

@@ -6,11 +6,19 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
+    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Regexp, ValidationError
 
@@ -38,6 +46,25 @@ class ProviderFields(FlaskForm):
             InputRequired(message="Enter the client ID the sign-in service gave the portal"),
             Length(max=200),
         ],
+    )
+    token_endpoint_auth_method = RadioField(
+        "How the portal proves who it is to the sign-in service",
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice(
+                "client_secret_basic",
+                "Client secret, in the Authorization header (client_secret_basic)",
+            ),
+            SelectChoice(
+                "client_secret_post", "Client secret, in the request body (client_secret_post)"
+            ),
+            SelectChoice(
+                "private_key_jwt", "Assertion signed with the portal's key (private_key_jwt)"
+            ),
+            SelectChoice("none", "No client authentication: PKCE alone (a public client)"),
+        ],
+        default="client_secret_basic",
+        validators=[InputRequired(message="Select how the portal proves who it is")],
     )
     auto_approve = BooleanField("Approve new accounts automatically", widget=GovCheckboxInput())
 

@@ -97,6 +97,10 @@ class IdentityProvider(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     issuer: Mapped[str] = mapped_column(String(300), unique=True)
     client_id: Mapped[str] = mapped_column(String(200))
+    # How the portal proves who it is at the provider's token endpoint: one of oidc.AUTH_METHODS.
+    token_endpoint_auth_method: Mapped[str] = mapped_column(
+        String(40), default="client_secret_basic"
+    )
     auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
     # A local test provider: refused unless the portal runs in demo or test mode.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

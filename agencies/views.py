@@ -11,6 +11,7 @@ from agencies import agencies, users
 from agencies.access import grantable_roles
 from agencies.forms import AgencyForm, ProviderForm, RolesForm
 from agencies.models import Agency, AgencyKind, Role, User
+from portal import provider_metadata
 from portal.db import get_db
 from portal.errors import DomainError
 from portal.pages import ButtonForm, confirm, get_or_404, me, paginate
@@ -32,6 +33,8 @@ def agency_new() -> Any:
     if form.validate_on_submit():
         db = get_db()
         try:
+            method = form.token_endpoint_auth_method.data or ""
+            agencies.check_provider(provider_metadata.current(), form.issuer.data or "", method)
             agency = agencies.register_agency(
                 db,
                 me(),
@@ -40,6 +43,7 @@ def agency_new() -> Any:
                 slug=form.slug.data or "",
                 issuer=form.issuer.data or "",
                 client_id=form.client_id.data or "",
+                token_endpoint_auth_method=method,
                 auto_approve=form.auto_approve.data,
             )
         except DomainError as error:
@@ -63,12 +67,15 @@ def provider_edit(agency_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         try:
+            method = form.token_endpoint_auth_method.data or ""
+            agencies.check_provider(provider_metadata.current(), form.issuer.data or "", method)
             agencies.update_provider(
                 db,
                 me(),
                 provider,
                 issuer=form.issuer.data or "",
                 client_id=form.client_id.data or "",
+                token_endpoint_auth_method=method,
                 auto_approve=form.auto_approve.data,
                 enabled=form.enabled.data,
             )
@@ -121,6 +128,21 @@ def user_suspend(user_id: int) -> Any:
         done=f"{user.name}'s account has been suspended.",
         back=url_for(".user_detail", user_id=user.id),
         warning=True,
+    )
+
+
+@blueprint.route("/users/<int:user_id>/reinstate", methods=["GET", "POST"])
+def user_reinstate(user_id: int) -> Any:
+    user: User = get_or_404(User, user_id)
+    ensure("reinstate", user)
+    return confirm(
+        lambda: users.reinstate(get_db(), me(), user),
+        title=f"Are you sure you want to reinstate {user.name}?",
+        detail="They will be able to sign in again, with the roles they had when they were "
+        "suspended.",
+        button="Reinstate account",
+        done=f"{user.name}'s account has been reinstated.",
+        back=url_for(".user_detail", user_id=user.id),
     )
 
 

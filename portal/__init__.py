@@ -53,7 +53,9 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     _serve_assets(app)
     db.init_app(app)
     signin.init_app(app)  # before CSRF: an anonymous visitor is sent to sign in, whatever they sent
-    CSRFProtect(app)
+    # A provider's server posts back-channel logouts: it has no form token, and the signed
+    # logout token is what proves the request.
+    CSRFProtect(app).exempt(signin.back_channel_logout)
     WTFormsHelpers(app)
     security.init_app(app)
     errors.init_app(app)

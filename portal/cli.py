@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 from types import FrameType
@@ -14,8 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agencies import agencies
 from agencies.models import AgencyKind, IdentityProvider, Role, RoleGrant, User, UserStatus
-from portal import audit, migrate, outbox
+from portal import audit, client_keys, migrate, outbox, provider_metadata
 from portal.db import get_db, utcnow
+from portal.errors import DomainError
+from portal.oidc import AUTH_METHODS
+from portal.urls import external_url
 
 
 def register_commands(app: Flask) -> None:
@@ -24,6 +28,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(db_group)
     app.cli.add_command(add_agency)
+    app.cli.add_command(new_signing_key)
     app.cli.add_command(add_administrator)
     app.cli.add_command(send_email)
     app.cli.add_command(demo.demo_group)
@@ -56,14 +61,51 @@ def db_downgrade(revision: str) -> None:
 @click.option("--slug", required=True, help="Short name used in URLs and the secret's variable.")
 @click.option("--issuer", required=True)
 @click.option("--client-id", required=True)
-def add_agency(name: str, kind: str, slug: str, issuer: str, client_id: str) -> None:
+@click.option(
+    "--auth-method",
+    type=click.Choice(AUTH_METHODS),
+    default="client_secret_basic",
+    show_default=True,
+    help="How the portal proves who it is at the provider's token endpoint.",
+)
+def add_agency(
+    name: str, kind: str, slug: str, issuer: str, client_id: str, auth_method: str
+) -> None:
     """Register an agency and its identity provider (for the first one, before any admin)."""
     db = get_db()
-    agency = agencies.register_agency(
-        db, None, name=name, kind=AgencyKind(kind), slug=slug, issuer=issuer, client_id=client_id
-    )
+    try:
+        agencies.check_provider(provider_metadata.current(), issuer, auth_method)
+        agency = agencies.register_agency(
+            db,
+            None,
+            name=name,
+            kind=AgencyKind(kind),
+            slug=slug,
+            issuer=issuer,
+            client_id=client_id,
+            token_endpoint_auth_method=auth_method,
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     db.commit()
     click.echo(f"Registered {agency.name}.")
+    click.echo("Give the agency's identity team these addresses:")
+    click.echo("  redirect URI:              " + external_url("signin.callback", slug=slug))
+    click.echo("  post-logout redirect URI:  " + external_url("signin.signed_out"))
+    click.echo(
+        "  back-channel logout URI:   " + external_url("signin.back_channel_logout", slug=slug)
+    )
+    if auth_method == "private_key_jwt":
+        click.echo("  the portal's keys (JWKS):  " + external_url("signin.jwks"))
+    elif auth_method != "none":
+        variable = agency.provider.secret_variable if agency.provider else ""
+        click.echo(f"Then set the client secret they give you in {variable}.")
+
+
+@click.command("new-signing-key")
+def new_signing_key() -> None:
+    """Print a new private key for OIDC_SIGNING_KEYS (private_key_jwt client authentication)."""
+    click.echo(json.dumps(client_keys.generate()))
 
 
 @click.command("add-administrator")

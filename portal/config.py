@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from portal import client_keys
+
 MODES = ("production", "demo", "test")
 SECRET_PREFIX = "OIDC_CLIENT_SECRET_"  # noqa: S105 (a variable name, not a secret)
 
@@ -45,6 +47,20 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
     )
     https = _flag(environ, "PORTAL_HTTPS", default=not relaxed)
 
+    base_url = (environ.get("PORTAL_BASE_URL") or "").strip().rstrip("/")
+    if not base_url:
+        if not relaxed:
+            raise ConfigError(
+                "PORTAL_BASE_URL is not set. Set it to the address people reach the portal at "
+                "(for example https://panels.example.gov.uk): sign-in redirect addresses and "
+                "the links in emails are built from it, never from the Host a browser sends."
+            )
+        base_url = "http://127.0.0.1:5000"
+    try:
+        signing_keys = client_keys.parse(environ.get("OIDC_SIGNING_KEYS"))
+    except client_keys.SigningKeyError as error:
+        raise ConfigError(f"OIDC_SIGNING_KEYS {error}.") from error
+
     return {
         "PORTAL_MODE": mode,
         "DEMO_PROVIDERS_ALLOWED": relaxed,
@@ -65,7 +81,9 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "PERMANENT_SESSION_LIFETIME": timedelta(
             hours=int(environ.get("SESSION_LIFETIME_HOURS", "12"))
         ),
+        # Failed sign-in callbacks, and sign-ins started, per client address per minute.
         "SIGN_IN_RATE_LIMIT": int(environ.get("SIGN_IN_RATE_LIMIT_PER_MINUTE", "30")),
+        "SIGN_IN_START_RATE_LIMIT": int(environ.get("SIGN_IN_START_RATE_LIMIT_PER_MINUTE", "120")),
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", "0")),
         "GOVUK_FRONTEND_DIR": environ.get("GOVUK_FRONTEND_DIR")
         or os.path.join(
@@ -85,6 +103,11 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "SMTP_PASSWORD": environ.get("SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": _flag(environ, "SMTP_STARTTLS", default=False),
         "MAIL_FROM": environ.get("MAIL_FROM") or "learning-panels@localhost",
-        # Emails are read outside the portal, so their links must say where it is.
-        "PORTAL_BASE_URL": (environ.get("PORTAL_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # Where people reach the portal: emails' links and the addresses given to providers.
+        "PORTAL_BASE_URL": base_url,
+        "OIDC_SIGNING_KEYS": signing_keys,
+        "OIDC_HTTP_TIMEOUT_SECONDS": float(environ.get("OIDC_HTTP_TIMEOUT_SECONDS") or "5"),
+        "OIDC_METADATA_MAX_AGE_SECONDS": float(
+            environ.get("OIDC_METADATA_MAX_AGE_SECONDS") or "3600"
+        ),
     }

@@ -6,12 +6,16 @@ Every person and organisation here is invented, apart from the Metropolitan Poli
 from __future__ import annotations
 
 import json
-import secrets
 import socket
 import subprocess
-import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+from urllib.parse import urlsplit
 
 import click
 import requests
@@ -35,6 +39,9 @@ from portal.db import get_db, utcnow
 
 PROVIDER_HOST = "127.0.0.1"
 PORTAL_PORT = 5000
+DEMO_CLIENT_ID = "learning-panel-portal"
+ROOT = Path(__file__).resolve().parents[1]
+PROVIDER_SCRIPT = ROOT / "scripts" / "local_provider.mjs"
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,13 @@ class DemoPerson:
     @property
     def email(self) -> str:
         return self.name.lower().replace(" ", ".").replace("dr.", "") + "@example.gov.uk"
+
+    @property
+    def description(self) -> str:
+        """Who they are in the portal, as their provider's sign-in page says."""
+        if not self.approved:
+            return "new starter: not yet approved"
+        return ", ".join(role.label.lower() for role in self.roles)
 
 
 @dataclass(frozen=True)
@@ -63,9 +77,7 @@ class DemoAgency:
 
 
 def _person(name: str, role: Role, *more: Role) -> DemoPerson:
-    return DemoPerson(
-        f"{name.lower().replace(' ', '.')} ({role.label.lower()})", name, (role, *more)
-    )
+    return DemoPerson(name.lower().replace(" ", "."), name, (role, *more))
 
 
 DEMO_AGENCIES = (
@@ -101,7 +113,7 @@ DEMO_AGENCIES = (
             _person("David Clarke", Role.AGENCY_LEAD),
             _person("Hannah Price", Role.PANEL_MEMBER),
             _person("Omar Malik", Role.PRACTITIONER),
-            DemoPerson("jordan.lee (new starter)", "Jordan Lee", (), approved=False),
+            DemoPerson("jordan.lee", "Jordan Lee", (), approved=False),
         ),
     ),
     DemoAgency(
@@ -142,7 +154,8 @@ def seed(db: Session) -> None:
             kind=demo.kind,
             slug=demo.slug,
             issuer=demo.issuer,
-            client_id="learning-panel-portal",
+            client_id=DEMO_CLIENT_ID,
+            token_endpoint_auth_method="none",  # noqa: S106 (a method's name)
             is_demo=True,
         )
         for person in demo.people:
@@ -169,14 +182,53 @@ def seed(db: Session) -> None:
     seed_panels(db, people, slugs)
 
 
-def provider_command(demo: DemoAgency) -> list[str]:
-    """The command that runs this agency's local OpenID Connect provider."""
-    command = [sys.executable, "-m", "oidc_provider_mock", "--host", PROVIDER_HOST]
-    command += ["--port", str(demo.port), "--require-nonce", "--no-refresh-token"]
-    for person in demo.people:
-        claims = {"sub": person.subject, "name": person.name, "email": person.email}
-        command += ["--user-claims", json.dumps(claims)]
-    return command
+def provider_config(demo: DemoAgency, portal_url: str) -> dict[str, Any]:
+    """This agency's local provider: its people, and the portal as its one client."""
+    return {
+        "issuer": demo.issuer,
+        "title": demo.name,
+        "people": [
+            {
+                "sub": person.subject,
+                "name": person.name,
+                "email": person.email,
+                "description": person.description,
+            }
+            for person in demo.people
+        ],
+        "clients": [
+            {
+                "client_id": DEMO_CLIENT_ID,
+                # A public client: PKCE alone, so the demo needs no secret.
+                "token_endpoint_auth_method": "none",
+                "redirect_uris": [f"{portal_url}/sign-in/{demo.slug}/callback"],
+                "post_logout_redirect_uris": [f"{portal_url}/signed-out"],
+                "backchannel_logout_uri": f"{portal_url}/sign-in/{demo.slug}/back-channel-logout",
+                "backchannel_logout_session_required": True,
+                "grant_types": ["authorization_code"],
+                "response_types": ["code"],
+            }
+        ],
+    }
+
+
+@contextmanager
+def local_provider(config: dict[str, Any], directory: Path) -> Iterator[str]:
+    """Run the certified provider (oidc-provider, through scripts/local_provider.mjs) with
+    `config` until the block ends; yield its issuer once it answers."""
+    path = directory / f"provider-{urlsplit(config['issuer']).port}.json"
+    path.write_text(json.dumps(config))
+    process = subprocess.Popen(  # noqa: S603
+        ["node", str(PROVIDER_SCRIPT), str(path)],  # noqa: S607 (Node from the PATH)
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(config["issuer"] + "/.well-known/openid-configuration")
+        yield config["issuer"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def wait_for(url: str, seconds: float = 20) -> None:
@@ -222,21 +274,12 @@ def serve_command(port: int) -> None:
             f"Port(s) {', '.join(busy + ([] if _port_free(port) else [str(port)]))} are in use: "
             "is the demo already running?"
         )
-    for demo in DEMO_AGENCIES:
-        # The local providers accept any client secret; a fresh one keeps real ones out of sight.
-        current_app.config["OIDC_CLIENT_SECRETS"].setdefault(
-            demo.slug.upper().replace("-", "_"), secrets.token_urlsafe(24)
-        )
-    processes = [subprocess.Popen(provider_command(demo)) for demo in DEMO_AGENCIES]  # noqa: S603
-    try:
+    portal_url = f"http://{PROVIDER_HOST}:{port}"
+    current_app.config["PORTAL_BASE_URL"] = portal_url
+    with TemporaryDirectory() as directory, ExitStack() as providers:
         for demo in DEMO_AGENCIES:
-            wait_for(demo.issuer + "/.well-known/openid-configuration")
-        click.echo(
-            f"\n  The portal is at http://{PROVIDER_HOST}:{port}/ — sign in as any demo person.\n"
-        )
+            providers.enter_context(
+                local_provider(provider_config(demo, portal_url), Path(directory))
+            )
+        click.echo(f"\n  The portal is at {portal_url}/ — sign in as any demo person.\n")
         run_simple(PROVIDER_HOST, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)

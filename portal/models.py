@@ -11,7 +11,7 @@ from panels.reviews import CaseParty, ReviewDocument
 from panels.sessions import PanelSession, SessionAttendee
 from portal.audit import AuditEvent
 from portal.notices import Notice
-from portal.oidc import SignInAttempt
+from portal.oidc import LogoutTokenUse, SignInAttempt
 from portal.outbox import OutboxEmail
 from portal.rate_limit import RateLimitWindow
 from portal.sign_in_sessions import SignInSession
@@ -32,6 +32,7 @@ __all__ = [
     "FactualComment",
     "Invitation",
     "LearningPoint",
+    "LogoutTokenUse",
     "Notice",
     "OutboxEmail",
     "Panel",

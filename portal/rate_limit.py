@@ -22,14 +22,25 @@ class RateLimitWindow(Base):
 
 
 def allow(db: Session, key: str, limit: int, window_seconds: int) -> bool:
-    """Count one hit for `key`; False once more than `limit` came in the current window.
+    """Count one hit for `key`; False once more than `limit` came in the current window."""
+    hit(db, key, window_seconds)
+    return hits(db, key, window_seconds) <= limit
 
-    Commits, so the count holds even when the request goes on to fail.
-    """
-    now = utcnow()
-    start = datetime.fromtimestamp(
-        now.timestamp() // window_seconds * window_seconds, tz=now.tzinfo
-    )
+
+def exceeded(db: Session, key: str, limit: int, window_seconds: int) -> bool:
+    """Whether `key` already has `limit` hits in the current window (counts nothing)."""
+    return hits(db, key, window_seconds) >= limit
+
+
+def hits(db: Session, key: str, window_seconds: int) -> int:
+    where = (RateLimitWindow.key == key, RateLimitWindow.window_start == _window(window_seconds))
+    return db.execute(select(RateLimitWindow.hits).where(*where)).scalar() or 0
+
+
+def hit(db: Session, key: str, window_seconds: int) -> None:
+    """Count one hit for `key`. Commits, so the count holds even when the request goes on to
+    fail."""
+    start = _window(window_seconds)
     where = (RateLimitWindow.key == key, RateLimitWindow.window_start == start)
     counted = cast(
         CursorResult[Any],
@@ -44,5 +55,8 @@ def allow(db: Session, key: str, limit: int, window_seconds: int) -> bool:
             db.rollback()
             db.execute(update(RateLimitWindow).where(*where).values(hits=RateLimitWindow.hits + 1))
     db.commit()
-    hits = db.execute(select(RateLimitWindow.hits).where(*where)).scalar_one()
-    return hits <= limit
+
+
+def _window(window_seconds: int) -> datetime:
+    now = utcnow()
+    return datetime.fromtimestamp(now.timestamp() // window_seconds * window_seconds, tz=now.tzinfo)

@@ -26,12 +26,21 @@ class SignInSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(40))
     # Sent back to the provider at sign-out so it knows whose session to end.
     id_token: Mapped[str | None] = mapped_column(Text)
+    # The provider's own session id (the ID token's `sid`), which a back-channel logout names.
+    provider_sid: Mapped[str | None] = mapped_column(String(255), index=True)
 
 
-def start(db: Session, user_id: int, id_token: str | None) -> SignInSession:
+def start(
+    db: Session, user_id: int, id_token: str | None, provider_sid: str | None = None
+) -> SignInSession:
     now = utcnow()
     sign_in_session = SignInSession(
-        id=generate_token(43), user_id=user_id, started_at=now, last_seen_at=now, id_token=id_token
+        id=generate_token(43),
+        user_id=user_id,
+        started_at=now,
+        last_seen_at=now,
+        id_token=id_token,
+        provider_sid=provider_sid,
     )
     db.add(sign_in_session)
     return sign_in_session

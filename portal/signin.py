@@ -11,6 +11,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -19,14 +20,16 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from agencies import users
 from agencies.agencies import list_sign_in_providers
 from agencies.models import IdentityProvider, User, UserStatus
-from portal import audit, oidc, rate_limit, sign_in_sessions
+from portal import audit, client_keys, oidc, provider_metadata, rate_limit, sign_in_sessions
 from portal.db import get_db, utcnow
 from portal.security import allow_form_action
+from portal.urls import external_url
 
 blueprint = Blueprint("signin", __name__)
 login_manager = LoginManager()
@@ -39,6 +42,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "signin.callback",
         "signin.pending",
         "signin.signed_out",
+        "signin.back_channel_logout",
+        "signin.jwks",
         "views.health",
         "assets",
         "static",
@@ -64,6 +69,7 @@ def _timed_out_message(reason: str) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    provider_metadata.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = None  # sign_in_sessions does this job server-side
     login_manager.user_loader(_load_user)
@@ -124,11 +130,14 @@ def _client(provider: IdentityProvider) -> oidc.Client:
     secret = current_app.config["OIDC_CLIENT_SECRETS"].get(
         provider.secret_variable.removeprefix("OIDC_CLIENT_SECRET_")
     )
+    signing_keys = current_app.config["OIDC_SIGNING_KEYS"]
     return oidc.Client(
         issuer=provider.issuer,
         client_id=provider.client_id,
+        redirect_uri=external_url("signin.callback", slug=provider.slug),
+        auth_method=provider.token_endpoint_auth_method,
         client_secret=secret,
-        redirect_uri=url_for("signin.callback", slug=provider.slug, _external=True),
+        signing_key=signing_keys[0] if signing_keys else None,
     )
 
 
@@ -152,15 +161,18 @@ def choose() -> Any:
 
 @blueprint.get("/sign-in/<slug>")
 def start(slug: str) -> Any:
+    db = get_db()
+    limit = current_app.config["SIGN_IN_START_RATE_LIMIT"]
+    if not rate_limit.allow(db, f"sign-in-start:{request.remote_addr}", limit, 60):
+        return render_template("signin/too_many.html"), 429
     provider = _usable_provider(slug)
     if provider is None:
         return render_template("signin/unknown_agency.html"), 404
-    db = get_db()
     try:
-        url, state = oidc.begin(db, _client(provider), provider.id)
+        url, state = oidc.begin(db, provider_metadata.current(), _client(provider), provider.id)
     except oidc.SignInError as error:
         db.rollback()
-        return render_template("signin/failed.html", message=error.message), 502
+        return _failed(db, slug, error)
     db.commit()
     session["sign_in_state"] = state
     return redirect(url)
@@ -169,25 +181,33 @@ def start(slug: str) -> Any:
 @blueprint.get("/sign-in/<slug>/callback")
 def callback(slug: str) -> Any:
     db = get_db()
-    limit = current_app.config["SIGN_IN_RATE_LIMIT"]
-    if not rate_limit.allow(db, f"sign-in-callback:{request.remote_addr}", limit, 60):
-        return render_template("signin/too_many.html"), 429
+    params = request.args.to_dict()
+    try:
+        attempt = oidc.take_attempt(db, params, session.pop("sign_in_state", None))
+    except oidc.SignInError as error:
+        # Not a sign-in this browser started: junk, a replay or a forgery. Only these meet the
+        # limit, so a flood of them cannot hold up a genuine sign-in from the same address.
+        db.rollback()
+        if _too_many_failures(db):
+            return render_template("signin/too_many.html"), 429
+        return _failed(db, slug, error)
+    db.commit()  # each attempt is used once, whatever happens next
 
     provider = _usable_provider(slug)
     if provider is None:
         _refuse(db, slug, "unknown_agency")
         return render_template("signin/unknown_agency.html"), 403
     try:
-        params = request.args.to_dict()
-        attempt = oidc.take_attempt(db, params, session.pop("sign_in_state", None))
-        db.commit()  # each attempt is used once, whatever happens next
         if attempt.provider_id != provider.id:
             raise oidc.SignInError("provider_mismatch", "Your sign-in could not be completed.")
-        claims, id_token = oidc.complete(_client(provider), attempt, params)
+        client = _client(provider)
+        oidc.check_response(provider_metadata.current(), client, params)
+        claims, id_token = oidc.complete(
+            provider_metadata.current(), client, attempt, params["code"]
+        )
     except oidc.SignInError as error:
         db.rollback()
-        _refuse(db, slug, error.reason)
-        return render_template("signin/failed.html", message=error.message), 400
+        return _failed(db, slug, error)
 
     user = users.account_for_sign_in(db, provider, claims)
     if user.status is not UserStatus.APPROVED:
@@ -201,7 +221,7 @@ def callback(slug: str) -> Any:
     next_url = session.get("next")
     # A new session id at every sign-in: nothing from before survives it.
     session.clear()
-    sign_in_session = sign_in_sessions.start(db, user.id, id_token)
+    sign_in_session = sign_in_sessions.start(db, user.id, id_token, claims.get("sid"))
     user.last_signed_in_at = utcnow()
     audit.record(db, user.id, "signin.succeeded", "user", user.id, issuer=provider.issuer)
     db.commit()
@@ -211,9 +231,96 @@ def callback(slug: str) -> Any:
     return redirect(_safe_next(next_url))
 
 
-def _refuse(db: Any, slug: str, reason: str) -> None:
+def _failures_key() -> str:
+    return f"sign-in-failures:{request.remote_addr}"
+
+
+def _too_many_failures(db: Session) -> bool:
+    return rate_limit.exceeded(db, _failures_key(), current_app.config["SIGN_IN_RATE_LIMIT"], 60)
+
+
+def _failed(db: Session, slug: str, error: oidc.SignInError) -> tuple[str, int]:
+    rate_limit.hit(db, _failures_key(), 60)
+    _refuse(db, slug, error.reason)
+    status = 502 if error.provider_down else 400
+    return render_template("signin/failed.html", message=error.message), status
+
+
+def _refuse(db: Session, slug: str, reason: str) -> None:
     audit.record(db, None, "signin.failed", "identity_provider", slug, reason=reason)
     db.commit()
+
+
+@blueprint.post("/sign-in/<slug>/back-channel-logout")
+def back_channel_logout(slug: str) -> Any:
+    """A provider tells us a person has signed out there (OpenID Connect Back-Channel Logout
+    1.0): every portal session it names ends at once."""
+    db = get_db()
+    if _too_many_failures(db):
+        return _no_store(jsonify(error="temporarily_unavailable"), 429)
+    provider = _usable_provider(slug)
+    try:
+        if provider is None:
+            raise oidc.SignInError("unknown_agency", "")
+        token = request.form.get("logout_token")
+        if not token:
+            raise oidc.SignInError("no_logout_token", "")
+        claims = oidc.verify_logout_token(provider_metadata.current(), _client(provider), token)
+        oidc.record_logout_token(db, provider.issuer, str(claims["jti"]))
+    except oidc.SignInError as error:
+        db.rollback()
+        rate_limit.hit(db, _failures_key(), 60)
+        audit.record(
+            db,
+            None,
+            "signin.back_channel_logout_refused",
+            "identity_provider",
+            slug,
+            reason=error.reason,
+        )
+        db.commit()
+        return _no_store(jsonify(error="invalid_request"), 400)
+
+    ended = _end_sessions_named_by(db, provider, claims.get("sub"), claims.get("sid"))
+    for user_id in sorted({sign_in_session.user_id for sign_in_session in ended}):
+        audit.record(
+            db, None, "signin.back_channel_logout", "user", user_id, issuer=provider.issuer
+        )
+    db.commit()
+    return _no_store(current_app.response_class(status=200), 200)
+
+
+def _end_sessions_named_by(
+    db: Session, provider: IdentityProvider, subject: str | None, sid: str | None
+) -> list[sign_in_sessions.SignInSession]:
+    SignInSession = sign_in_sessions.SignInSession  # noqa: N806
+    query = (
+        select(SignInSession)
+        .join(User, User.id == SignInSession.user_id)
+        .where(User.issuer == provider.issuer, SignInSession.ended_at.is_(None))
+    )
+    if subject:
+        query = query.where(User.subject == subject)
+    if sid:
+        query = query.where(SignInSession.provider_sid == sid)
+    ended = list(db.scalars(query))
+    for sign_in_session in ended:
+        sign_in_sessions.end(sign_in_session, "signed_out_at_provider")
+    return ended
+
+
+def _no_store(response: Response, status: int) -> Response:
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/.well-known/jwks.json")
+def jwks() -> Any:
+    """The portal's public keys, for providers that check its signed client assertions."""
+    response = jsonify(client_keys.public_key_set(current_app.config["OIDC_SIGNING_KEYS"]))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @blueprint.get("/sign-in/pending")
@@ -235,8 +342,9 @@ def sign_out() -> Any:
     logout_at = None
     if provider is not None:
         logout_at = oidc.logout_url(
+            provider_metadata.current(),
             provider.issuer,
-            url_for("signin.signed_out", _external=True),
+            external_url("signin.signed_out"),
             provider.client_id,
             sign_in_session.id_token if sign_in_session else None,
         )

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from portal.policy import can
+from portal.urls import external_url
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -34,5 +35,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_global(can)
+    app.add_template_global(external_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

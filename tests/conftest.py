@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 
 from agencies import agencies
 from agencies.models import Agency, AgencyKind, User
-from portal import create_app, migrate
-from tests.support import people
-from tests.support.postgres import running_server
-from tests.support.providers import Provider, provider_process
+from portal import client_keys, create_app, migrate
+from tests.support import people, providers
+from tests.support.local_provider import provider_process
+from tests.support.postgres import free_port, running_server
+from tests.support.providers import Provider
 
 
 @pytest.fixture(scope="session")
@@ -64,19 +69,48 @@ def database_url(
     yield server.rsplit("/", 1)[0] + "/portal_test"
 
 
+@pytest.fixture(scope="session")
+def portal_base_url() -> str:
+    """Where the portal is, for the providers that send people back to it (and the live server
+    of the browser tests listens)."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def portal_keys() -> dict[str, Any]:
+    """The portal's own signing keys (private_key_jwt), as OIDC_SIGNING_KEYS holds them."""
+    return {"keys": [client_keys.generate()]}
+
+
+def app_settings(database_url: str, base_url: str, keys: dict[str, Any]) -> dict[str, str]:
+    return {
+        "PORTAL_MODE": "test",
+        "DATABASE_URL": database_url,
+        "PORTAL_BASE_URL": base_url,
+        "OIDC_SIGNING_KEYS": json.dumps(keys),
+        # The provider processes check these: each agency's client has its own secret.
+        "OIDC_CLIENT_SECRET_PROBATION": "probation-test-secret",
+        "OIDC_CLIENT_SECRET_POLICE": "police-test-secret",
+    }
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "PORTAL_MODE": "test",
-            "DATABASE_URL": database_url,
-            # The provider processes accept any secret; these show the secrets come from here.
-            "OIDC_CLIENT_SECRET_PROBATION": "probation-test-secret",
-            "OIDC_CLIENT_SECRET_POLICE": "police-test-secret",
-        }
-    )
+def app(database_url: str, portal_base_url: str, portal_keys: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_settings(database_url, portal_base_url, portal_keys))
     yield app
     app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def live_server(app: Flask, portal_base_url: str) -> Iterator[str]:
+    """The portal serving on loopback at its base URL, for browsers and providers to reach."""
+    server = make_server("127.0.0.1", int(portal_base_url.rsplit(":", 1)[1]), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield portal_base_url
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -92,20 +126,42 @@ def db(app: Flask) -> Iterator[Session]:
     session.close()
 
 
-@pytest.fixture(scope="session")
-def provider() -> Iterator[Provider]:
-    with provider_process() as running:
-        yield running
+def _provider(
+    tmp_path_factory: pytest.TempPathFactory,
+    base_url: str,
+    keys: dict[str, Any],
+    slug: str,
+    secret: str,
+) -> Iterator[Provider]:
+    settings = providers.config(base_url, slug, secret, keys, [providers.new_key()])
+    directory = tmp_path_factory.mktemp(f"provider-{slug}")
+    with provider_process(settings, directory) as issuer:
+        yield Provider(issuer, tuple(settings["keys"]))
 
 
 @pytest.fixture(scope="session")
-def _tampering_provider() -> Iterator[Provider]:
-    with provider_process(tampering=True) as running:
-        yield running
+def provider(
+    tmp_path_factory: pytest.TempPathFactory, portal_base_url: str, portal_keys: dict[str, Any]
+) -> Iterator[Provider]:
+    """The probation agency's provider: the certified oidc-provider, checking everything."""
+    yield from _provider(
+        tmp_path_factory, portal_base_url, portal_keys, "probation", "probation-test-secret"
+    )
+
+
+@pytest.fixture(scope="session")
+def _tampering_provider(
+    tmp_path_factory: pytest.TempPathFactory, portal_base_url: str, portal_keys: dict[str, Any]
+) -> Iterator[Provider]:
+    yield from _provider(
+        tmp_path_factory, portal_base_url, portal_keys, "police", "police-test-secret"
+    )
 
 
 @pytest.fixture
 def tampering_provider(_tampering_provider: Provider) -> Iterator[Provider]:
+    """The police's provider, the same certified provider, told to spoil tokens when a test
+    needs it to (honest unless told)."""
     yield _tampering_provider
     _tampering_provider.misbehave("honest")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import requests
 from playwright.sync_api import Locator, expect
 from sqlalchemy.orm import Session
 
@@ -52,12 +51,6 @@ def test_a_panel_lives_from_opening_to_closing(
     people.person(db, admin, probation_idp, "grace", [Role.PANEL_CHAIR])
     people.person(db, admin, probation_idp, "alan", [Role.PANEL_MEMBER])
     people.person(db, admin, police_idp, "hannah-price", [Role.PANEL_MEMBER])
-    # What the police provider says about her when she signs in.
-    requests.put(
-        f"{tampering_provider.issuer}/users/hannah-price",
-        json={"name": "Hannah Price", "email": "hannah.price@example.police.uk"},
-        timeout=5,
-    ).raise_for_status()
     soon = date.today() + timedelta(days=30)
 
     # The chair adds the case and sets up its panel.

@@ -43,7 +43,9 @@ def test_sign_in_see_the_dashboard_and_sign_out(
     page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="Sign out").click()
     page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign out of")
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     page.goto(live_server + "/")
@@ -56,8 +58,8 @@ def test_pending_account_sees_a_clear_page_and_nothing_else(
 ) -> None:
     page.goto(live_server + "/sign-in")
     page.get_by_role("button", name="Sign in with Northshire Probation").click()
-    page.get_by_role("textbox").fill("a-new-starter")
-    page.get_by_role("button", name="Authorize").click()
+    page.get_by_label("Subject").fill("a-new-starter")
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Your account is waiting for approval"

@@ -61,7 +61,9 @@ def test_a_panel_opens_only_with_an_agency_invited(db: Session, world: World) ->
         panels.move_to(db, world["chair"], panel, PanelState.OPEN)
 
 
-def test_opening_tells_invited_agencies_leads_once(db: Session, world: World) -> None:
+def test_opening_tells_invited_agencies_leads_once(
+    db: Session, world: World, portal_base_url: str
+) -> None:
     lead = world["police_lead"]
     notices = db.scalars(select(Notice).where(Notice.user_id == lead.id)).all()
     # Invited to two panels, each opened once.
@@ -70,7 +72,7 @@ def test_opening_tells_invited_agencies_leads_once(db: Session, world: World) ->
     assert notices[0].link == f"/panels/{world.panel.id}"
     emails = db.scalars(select(OutboxEmail).where(OutboxEmail.to_address == lead.email)).all()
     assert len(emails) == 2
-    assert "http://127.0.0.1:5000/panels/" in emails[0].body
+    assert f"{portal_base_url}/panels/" in emails[0].body
 
 
 def test_inviting_when_already_open_tells_the_leads_at_once(db: Session, world: World) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+import requests
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from agencies.models import AgencyKind, IdentityProvider, Role, User
 from panels.panels import Panel, PanelState
 from portal import demo
-from portal.demo import DEMO_AGENCIES, provider_command
+from portal.demo import DEMO_AGENCIES, local_provider, provider_config
+from tests.support import local_provider as provider_pages
 from tests.support.providers import sign_in
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -48,21 +49,31 @@ def test_seeding_twice_adds_nothing_more(app: Flask, db: Session) -> None:
     assert {PanelState.OPEN, PanelState.MONITORING, PanelState.CLOSED} == states
 
 
-def test_a_demo_person_signs_in_through_their_agencys_provider(app: Flask, db: Session) -> None:
+def test_a_demo_person_signs_in_through_their_agencys_provider(
+    app: Flask, db: Session, tmp_path: Path
+) -> None:
     with app.app_context():
         demo.seed(db)
     police = next(agency for agency in DEMO_AGENCIES if agency.kind is AgencyKind.POLICE)
-    app.config["OIDC_CLIENT_SECRETS"]["DEMO_MET_POLICE"] = "demo-test-secret"
-    process = subprocess.Popen(  # noqa: S603
-        provider_command(police), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        demo.wait_for(police.issuer + "/.well-known/openid-configuration")
+    config = provider_config(police, app.config["PORTAL_BASE_URL"])
+    with local_provider(config, tmp_path):
         client = app.test_client()
         lead = police.people[0]
         assert sign_in(client, police.slug, lead.subject).headers["Location"] == "/"
         page = client.get("/").get_data(as_text=True)
         assert "David Clarke" in page and "Metropolitan Police" in page and "Agency lead" in page
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+def test_demo_people_are_listed_with_who_they_are_on_their_providers_page(
+    app: Flask, db: Session, tmp_path: Path
+) -> None:
+    with app.app_context():
+        demo.seed(db)
+    police = next(agency for agency in DEMO_AGENCIES if agency.kind is AgencyKind.POLICE)
+    with local_provider(provider_config(police, app.config["PORTAL_BASE_URL"]), tmp_path):
+        start = app.test_client().get(f"/sign-in/{police.slug}").headers["Location"]
+        page = provider_pages.walk(requests.Session(), start, police.issuer).text
+    for person in police.people:
+        assert f'value="{person.subject}"' in page
+        assert person.name in page and person.description in page
+    assert "new starter" in page

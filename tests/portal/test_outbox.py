@@ -316,7 +316,7 @@ def test_the_send_email_command_sends_what_is_due_once(
 
 
 def test_smtp_settings_come_from_the_environment() -> None:
-    defaults = outbox.smtp_settings(from_environment({"SECRET_KEY": "k"}, "/tmp"))
+    defaults = outbox.smtp_settings(from_environment({"PORTAL_MODE": "demo"}, "/tmp"))
     assert defaults == SmtpSettings(
         host="localhost",
         port=25,
@@ -344,6 +344,6 @@ def test_smtp_settings_come_from_the_environment() -> None:
     )
     assert "s3cret" not in repr(configured)
     assert config["PORTAL_BASE_URL"] == "https://panels.example.gov.uk"
-    assert from_environment({"SECRET_KEY": "k"}, "/tmp")["PORTAL_BASE_URL"] == (
+    assert from_environment({"PORTAL_MODE": "demo"}, "/tmp")["PORTAL_BASE_URL"] == (
         "http://127.0.0.1:5000"
     )
