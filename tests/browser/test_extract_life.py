@@ -8,7 +8,6 @@ import re
 from datetime import date
 
 import docx
-import requests
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
@@ -126,13 +125,6 @@ def test_an_extract_is_prepared_approved_issued_read_and_withdrawn(
         )
         db.commit()
         case_url = f"{live_server}/cases/{case.id}"
-    for subject, name in (LEAD, PRACTITIONER, OTHER_PRACTITIONER):
-        # What the provider says about them when they sign in.
-        requests.put(
-            f"{provider.issuer}/users/{subject}",
-            json={"name": name, "email": f"{subject}@example.gov.uk"},
-            timeout=5,
-        ).raise_for_status()
 
     # The chair uploads the review and names the people in it.
     chair = sign_in(PROBATION, "grace", "Grace Hopper")

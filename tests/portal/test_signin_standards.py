@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agencies import agencies
+from agencies import agencies, users
 from agencies.models import Agency, AgencyKind, Role, User
 from portal import client_keys, create_app, provider_metadata
 from portal.audit import AuditEvent
@@ -509,3 +509,32 @@ def test_junk_logout_requests_meet_the_failure_limit(
     app.config["SIGN_IN_RATE_LIMIT"] = 2
     codes = [post_logout(app, "not-a-token") for _ in range(4)]
     assert codes == [400, 400, 429, 429]
+
+
+def test_a_whole_sign_in_life_at_the_certified_provider(
+    client: FlaskClient, db: Session, admin: User, provider: Provider, portal_base_url: str
+) -> None:
+    assert sign_in(client, "probation", "newcomer").headers["Location"] == "/sign-in/pending"
+    newcomer = db.scalars(select(User).where(User.subject == "newcomer")).one()
+    users.approve(db, db.merge(admin), newcomer)
+    db.commit()
+
+    # The browser keeps the provider's cookies: it is signed in there too.
+    browser = requests.Session()
+    start = client.get("/sign-in/probation").headers["Location"]
+    callback = local_provider.authorize(browser, start, "newcomer")
+    assert client.get(local_path(callback)).headers["Location"] == "/"
+    assert "Nia Newcomer" in client.get("/").get_data(as_text=True)
+
+    # Signing out here sends the browser to sign out at the provider (RP-initiated logout),
+    # which names the session with the ID token and sends the browser back to the portal.
+    location = client.post("/sign-out", data={"csrf_token": _sign_out_token(client)}).headers[
+        "Location"
+    ]
+    page = local_provider.walk(browser, location, provider.issuer)
+    assert "Sign out of" in page.text
+    form = next(form for form in local_provider.forms_of(page.text) if form.buttons)
+    back = local_provider.submit(browser, page, form, {"logout": "yes"})
+    assert back.headers["Location"].startswith(portal_base_url + "/signed-out")
+    assert client.get(local_path(back.headers["Location"])).status_code == 200
+    assert client.get("/").status_code == 302

@@ -23,6 +23,9 @@ PEOPLE = (
     {"sub": "alan", "name": "Alan Turing", "email": "alan@example.gov.uk"},
     {"sub": "newcomer", "name": "Nia Newcomer", "email": "nia@example.gov.uk"},
     {"sub": "hannah-price", "name": "Hannah Price", "email": "hannah.price@example.police.uk"},
+    {"sub": "nadia-khan", "name": "Nadia Khan", "email": "nadia-khan@example.gov.uk"},
+    {"sub": "priya-shah", "name": "Priya Shah", "email": "priya-shah@example.gov.uk"},
+    {"sub": "tom-reed", "name": "Tom Reed", "email": "tom-reed@example.gov.uk"},
 )
 
 # The client each agency's provider knows the portal as, by how the portal authenticates.
