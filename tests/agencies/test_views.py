@@ -20,7 +20,7 @@ from tests.support import people
 from tests.support.access_table import everything
 from tests.support.local_provider import provider_process
 from tests.support.postgres import free_port
-from tests.support.providers import Provider, config, new_key, sign_in
+from tests.support.providers import Provider, accepting_only, config, new_key, sign_in
 
 
 @pytest.fixture
@@ -101,13 +101,10 @@ def unregistered_provider(
     tmp_path: Path, portal_base_url: str, portal_keys: dict[str, Any]
 ) -> Iterator[str]:
     """A provider no agency uses yet, which accepts only signed client assertions."""
-    settings = config(portal_base_url, "northshire-yjs", "unused", portal_keys, [new_key()])
-    settings["clients"] = [
-        client
-        for client in settings["clients"]
-        if client["token_endpoint_auth_method"] == "private_key_jwt"
-    ]
-    settings["client_auth_methods"] = ["private_key_jwt"]
+    settings = accepting_only(
+        config(portal_base_url, "northshire-yjs", "unused", portal_keys, [new_key()]),
+        "private_key_jwt",
+    )
     with provider_process(settings, tmp_path) as issuer:
         yield issuer
 

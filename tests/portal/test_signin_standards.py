@@ -35,6 +35,7 @@ from tests.support.postgres import free_port
 from tests.support.providers import (
     CLIENT_IDS,
     Provider,
+    accepting_only,
     authorize_at_provider,
     config,
     local_path,
@@ -327,12 +328,7 @@ def test_registration_refuses_a_method_the_provider_does_not_accept(
     app: Flask, tmp_path: Path, portal_base_url: str, portal_keys: dict[str, Any]
 ) -> None:
     settings = config(portal_base_url, "narrow", "unused", portal_keys, [new_key()])
-    settings["clients"] = [
-        client
-        for client in settings["clients"]
-        if client["token_endpoint_auth_method"] == "private_key_jwt"
-    ]
-    settings["client_auth_methods"] = ["private_key_jwt"]
+    settings = accepting_only(settings, "private_key_jwt")
     with provider_process(settings, tmp_path) as issuer, app.app_context():
         cache = provider_metadata.current()
         agencies.check_provider(cache, issuer, "private_key_jwt")

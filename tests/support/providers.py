@@ -95,6 +95,12 @@ def config(
     return {**settings, "issuer": issuer} if issuer else settings
 
 
+def accepting_only(settings: dict[str, Any], method: str) -> dict[str, Any]:
+    """The provider of `settings` narrowed to one client authentication method."""
+    clients = [c for c in settings["clients"] if c["token_endpoint_auth_method"] == method]
+    return {**settings, "clients": clients, "client_auth_methods": [method]}
+
+
 def local_path(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + ("?" + parts.query if parts.query else "")
