@@ -30,6 +30,7 @@ from joserfc.errors import (
 )
 from joserfc.jwt import JWTClaimsRegistry, Token
 from sqlalchemy import ForeignKey, String, delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.client_keys import Key, algorithm
@@ -273,13 +274,16 @@ def verify_logout_token(cache: ProviderCache, client: Client, logout_token: str)
 
 
 def record_logout_token(db: Session, issuer: str, jti: str) -> None:
-    """Remember a logout token acted on; raise if it was used before."""
+    """Remember a logout token acted on; raise if it was used before, here or by another
+    process at the same moment."""
     db.execute(
         delete(LogoutTokenUse).where(LogoutTokenUse.used_at < utcnow() - 2 * LOGOUT_TOKEN_MAX_AGE)
     )
-    if db.get(LogoutTokenUse, (issuer, jti[:255])) is not None:
-        raise SignInError("logout_token_replayed", "")
-    db.add(LogoutTokenUse(issuer=issuer, jti=jti[:255]))
+    try:
+        with db.begin_nested():
+            db.add(LogoutTokenUse(issuer=issuer, jti=jti[:255]))
+    except IntegrityError as error:
+        raise SignInError("logout_token_replayed", "") from error
 
 
 def _decode(cache: ProviderCache, issuer: str, token: str) -> Token:

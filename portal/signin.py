@@ -29,6 +29,7 @@ from agencies.models import IdentityProvider, User, UserStatus
 from portal import audit, client_keys, oidc, provider_metadata, rate_limit, sign_in_sessions
 from portal.db import get_db, utcnow
 from portal.security import allow_form_action
+from portal.sign_in_sessions import SignInSession
 from portal.urls import external_url
 
 blueprint = Blueprint("signin", __name__)
@@ -292,8 +293,7 @@ def back_channel_logout(slug: str) -> Any:
 
 def _end_sessions_named_by(
     db: Session, provider: IdentityProvider, subject: str | None, sid: str | None
-) -> list[sign_in_sessions.SignInSession]:
-    SignInSession = sign_in_sessions.SignInSession  # noqa: N806
+) -> list[SignInSession]:
     query = (
         select(SignInSession)
         .join(User, User.id == SignInSession.user_id)
@@ -337,7 +337,7 @@ def pending() -> Any:
 def sign_out() -> Any:
     user: User = current_user  # type: ignore[assignment]
     db = get_db()
-    sign_in_session = db.get(sign_in_sessions.SignInSession, session.get("sign_in_session", ""))
+    sign_in_session = db.get(SignInSession, session.get("sign_in_session", ""))
     provider = user.agency.provider
     logout_at = None
     if provider is not None:
