@@ -1,5 +1,8 @@
 """Demo mode: fictional agencies and people, and a local sign-in provider for each agency.
 
+Like the application factory it wires areas together (it seeds agencies and panels), so only
+`portal.app` imports it.
+
 Every person and organisation here is invented, apart from the Metropolitan Police's name.
 """
 
@@ -35,6 +38,7 @@ from agencies.models import (
     User,
     UserStatus,
 )
+from panels.demo import seed_panels
 from portal.db import get_db, utcnow
 
 PROVIDER_HOST = "127.0.0.1"
@@ -142,8 +146,6 @@ DEMO_AGENCIES = (
 def seed(db: Session) -> None:
     """Add the demo agencies, their approved people and their panels; running it again changes
     nothing."""
-    from panels.demo import seed_panels
-
     for demo in DEMO_AGENCIES:
         if db.scalar(select(Agency.id).where(Agency.name == demo.name)):
             continue

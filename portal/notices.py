@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -13,9 +13,16 @@ from portal import outbox
 from portal.db import Base, UtcDateTime, utcnow
 from portal.errors import DomainError
 
-if TYPE_CHECKING:
-    # Only for the type: portal's core must not import the areas built on it.
-    from agencies.models import User
+
+class Recipient(Protocol):
+    """Whom a notice is for: a person of the agencies area, seen only as far as telling them
+    needs (the core imports no area)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str | None: ...
 
 
 class Notice(Base):
@@ -38,7 +45,7 @@ NO_SENSITIVE_REPLIES = (
 
 def tell(
     db: Session,
-    recipients: Iterable[User],
+    recipients: Iterable[Recipient],
     text: str,
     link: str,
     subject: str,

@@ -20,7 +20,8 @@ from werkzeug.serving import make_server
 
 from agencies import agencies
 from agencies.models import Agency, AgencyKind, User
-from portal import client_keys, create_app, migrate
+from portal import client_keys, migrate
+from portal.app import create_app
 from tests.support import people, providers
 from tests.support.local_provider import provider_process
 from tests.support.postgres import free_port, running_server

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.signin import PUBLIC_ENDPOINTS
+from agencies.signin import PUBLIC_ENDPOINTS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -22,13 +22,14 @@ from sqlalchemy.orm import Session
 
 from agencies import agencies, users
 from agencies.models import Agency, AgencyKind, Role, User
-from portal import client_keys, create_app, provider_metadata
+from portal import client_keys, provider_metadata
+from portal.app import create_app
 from portal.audit import AuditEvent
 from portal.errors import DomainError
 from portal.oidc import BACK_CHANNEL_LOGOUT_EVENT, SignInAttempt
 from portal.sign_in_sessions import SignInSession
+from tests.agencies.test_signin import audit_actions, failure_reasons, with_query
 from tests.conftest import app_settings, csrf_token
-from tests.portal.test_signin import audit_actions, failure_reasons, with_query
 from tests.support import local_provider, people
 from tests.support.local_provider import provider_process
 from tests.support.postgres import free_port

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from agencies import agencies, users
 from agencies.models import Agency, Role, User, UserStatus
+from portal.app import create_app
 from portal.audit import AuditEvent
 from portal.db import utcnow
 from portal.sign_in_sessions import SignInSession
+from tests.conftest import csrf_token
 from tests.support import people
 from tests.support.local_provider import deny
 from tests.support.providers import Provider, authorize_at_provider, local_path, sign_in
@@ -171,8 +173,6 @@ def test_session_is_renewed_at_sign_in(client: FlaskClient, db: Session, chair: 
 
 
 def _token(client: FlaskClient) -> str:
-    from tests.conftest import csrf_token
-
     return csrf_token(client, "/sign-out")
 
 
@@ -366,8 +366,6 @@ def test_person_who_says_no_at_their_provider_is_not_signed_in(
 def test_demo_providers_are_refused_outside_demo_and_test_mode(
     database_url: str, agency: Agency, db: Session
 ) -> None:
-    from portal import create_app
-
     provider = people.provider_of(db, "probation")
     provider.is_demo = True
     db.commit()
@@ -395,8 +393,6 @@ def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient, chair:
 
 
 def test_over_https_the_session_cookie_is_secure(database_url: str) -> None:
-    from portal import create_app
-
     app = create_app({"PORTAL_MODE": "test", "PORTAL_HTTPS": "true", "DATABASE_URL": database_url})
     response = app.test_client().get("/sign-in?next=/users", base_url="https://portal.example")
     set_cookie = response.headers["Set-Cookie"]
