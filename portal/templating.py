@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from portal.clock import LONDON
 from portal.policy import can
 from portal.urls import external_url
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def format_date(value: date | datetime | None) -> str:
