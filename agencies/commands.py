@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from agencies import agencies
 from agencies.models import AgencyKind, IdentityProvider, Role, RoleGrant, User, UserStatus
-from portal import audit, provider_metadata
-from portal.db import get_db, utcnow
+from portal import audit, clock, provider_metadata
+from portal.db import get_db
 from portal.errors import DomainError
 from portal.oidc import AUTH_METHODS
 from portal.urls import external_url
@@ -77,7 +77,7 @@ def add_administrator(agency_slug: str, subject: str, name: str) -> None:
     user = db.scalar(
         select(User).where(User.issuer == provider.issuer, User.subject == subject)
     ) or User(issuer=provider.issuer, subject=subject, agency_id=provider.agency_id, name=name)
-    user.status, user.approved_at = UserStatus.APPROVED, utcnow()
+    user.status, user.approved_at = UserStatus.APPROVED, clock.now()
     if not user.has_role(Role.ADMINISTRATOR):
         user.role_grants.append(RoleGrant(role=Role.ADMINISTRATOR))
     db.add(user)

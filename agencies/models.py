@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from portal import clock
+from portal.db import Base, LabelledEnum, UtcDateTime, enum_column
 
 
 class AgencyKind(LabelledEnum):
@@ -81,7 +82,7 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[AgencyKind] = mapped_column(enum_column(AgencyKind, "agency_kind"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     provider: Mapped[IdentityProvider | None] = relationship(back_populates="agency")
 
@@ -105,7 +106,7 @@ class IdentityProvider(Base):
     # A local test provider: refused unless the portal runs in demo or test mode.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     agency: Mapped[Agency] = relationship(back_populates="provider", lazy="joined")
 
@@ -129,7 +130,7 @@ class User(Base):
     status: Mapped[UserStatus] = mapped_column(
         enum_column(UserStatus, "user_status"), default=UserStatus.PENDING
     )
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -171,6 +172,6 @@ class RoleGrant(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(back_populates="role_grants", foreign_keys=[user_id])

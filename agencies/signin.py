@@ -26,8 +26,8 @@ from werkzeug.wrappers import Response
 from agencies import users
 from agencies.agencies import list_sign_in_providers
 from agencies.models import IdentityProvider, User, UserStatus
-from portal import audit, client_keys, oidc, provider_metadata, rate_limit, sign_in_sessions
-from portal.db import get_db, utcnow
+from portal import audit, client_keys, clock, oidc, provider_metadata, rate_limit, sign_in_sessions
+from portal.db import get_db
 from portal.security import allow_form_action
 from portal.sign_in_sessions import SignInSession
 from portal.urls import external_url
@@ -124,7 +124,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for("panels.dashboard")
+    return url_for("home.dashboard")
 
 
 def _client(provider: IdentityProvider) -> oidc.Client:
@@ -154,7 +154,7 @@ def _usable_provider(slug: str) -> IdentityProvider | None:
 @blueprint.get("/sign-in")
 def choose() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("panels.dashboard"))
+        return redirect(url_for("home.dashboard"))
     providers = list_sign_in_providers(get_db(), current_app.config["DEMO_PROVIDERS_ALLOWED"])
     session["next"] = _safe_next(request.args.get("next"))
     return render_template("signin/choose.html", providers=providers)
@@ -223,7 +223,7 @@ def callback(slug: str) -> Any:
     # A new session id at every sign-in: nothing from before survives it.
     session.clear()
     sign_in_session = sign_in_sessions.start(db, user.id, id_token, claims.get("sid"))
-    user.last_signed_in_at = utcnow()
+    user.last_signed_in_at = clock.now()
     audit.record(db, user.id, "signin.succeeded", "user", user.id, issuer=provider.issuer)
     db.commit()
     session["sign_in_session"] = sign_in_session.id

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from agencies.access import grantable_roles, is_admin
 from agencies.models import IdentityProvider, Role, RoleGrant, User, UserStatus
-from portal import audit
-from portal.db import utcnow
+from portal import audit, clock
 from portal.errors import DomainError
 from portal.policy import can
 
@@ -34,7 +33,7 @@ def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[st
             status=UserStatus.APPROVED if provider.auto_approve else UserStatus.PENDING,
         )
         if provider.auto_approve:
-            user.approved_at = utcnow()
+            user.approved_at = clock.now()
         db.add(user)
         db.flush()
         audit.record(
@@ -51,6 +50,22 @@ def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[st
     return user
 
 
+def people_with_role(db: Session, role: Role, agency_ids: Iterable[int]) -> list[User]:
+    """The approved people who hold `role` in any of the agencies `agency_ids`, by name."""
+    return list(
+        db.scalars(
+            select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(
+                RoleGrant.role == role,
+                User.status == UserStatus.APPROVED,
+                User.agency_id.in_(set(agency_ids)),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
 def manageable_users(actor: User) -> Select[User]:
     """The users `actor` may manage (all, or their agency's), waiting for approval first."""
     query = select(User)
@@ -64,7 +79,7 @@ def approve(db: Session, actor: User, user: User) -> None:
     if not can(actor, "approve", user):
         raise DomainError("You cannot approve this account.")
     user.status = UserStatus.APPROVED
-    user.approved_at = utcnow()
+    user.approved_at = clock.now()
     audit.record(db, actor.id, "user.approved", "user", user.id)
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from agencies import agencies, users
 from agencies.access import grantable_roles
 from agencies.forms import AgencyForm, ProviderForm, RolesForm
-from agencies.models import Agency, AgencyKind, Role, User
+from agencies.models import Agency, AgencyKind, IdentityProvider, Role, User
+from agencies.signed_in import me
 from portal import provider_metadata
 from portal.db import get_db
-from portal.errors import DomainError
-from portal.pages import ButtonForm, confirm, get_or_404, me, paginate
+from portal.pages import ButtonForm, Refused, attempt, confirm, get_or_404, paginate
 from portal.policy import ensure, require
 
 blueprint = Blueprint("agencies", __name__)
@@ -31,29 +30,27 @@ def agency_list() -> Any:
 def agency_new() -> Any:
     form = AgencyForm()
     if form.validate_on_submit():
-        db = get_db()
-        try:
-            method = form.token_endpoint_auth_method.data or ""
-            agencies.check_provider(provider_metadata.current(), form.issuer.data or "", method)
-            agency = agencies.register_agency(
-                db,
-                me(),
-                name=form.name.data or "",
-                kind=AgencyKind(form.kind.data),
-                slug=form.slug.data or "",
-                issuer=form.issuer.data or "",
-                client_id=form.client_id.data or "",
-                token_endpoint_auth_method=method,
-                auto_approve=form.auto_approve.data,
-            )
-        except DomainError as error:
-            db.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.commit()
+        agency = attempt(form, lambda: _register(form))
+        if not isinstance(agency, Refused):
             flash(f"{agency.name} has been registered.", "success")
             return redirect(url_for(".agency_list"))
     return render_template("agencies/new.html", form=form)
+
+
+def _register(form: AgencyForm) -> Agency:
+    method = form.token_endpoint_auth_method.data or ""
+    agencies.check_provider(provider_metadata.current(), form.issuer.data or "", method)
+    return agencies.register_agency(
+        get_db(),
+        me(),
+        name=form.name.data or "",
+        kind=AgencyKind(form.kind.data),
+        slug=form.slug.data or "",
+        issuer=form.issuer.data or "",
+        client_id=form.client_id.data or "",
+        token_endpoint_auth_method=method,
+        auto_approve=form.auto_approve.data,
+    )
 
 
 @blueprint.route("/admin/agencies/<int:agency_id>/provider", methods=["GET", "POST"])
@@ -65,28 +62,26 @@ def provider_edit(agency_id: int) -> Any:
         abort(404)
     form = ProviderForm(obj=provider)
     if form.validate_on_submit():
-        db = get_db()
-        try:
-            method = form.token_endpoint_auth_method.data or ""
-            agencies.check_provider(provider_metadata.current(), form.issuer.data or "", method)
-            agencies.update_provider(
-                db,
-                me(),
-                provider,
-                issuer=form.issuer.data or "",
-                client_id=form.client_id.data or "",
-                token_endpoint_auth_method=method,
-                auto_approve=form.auto_approve.data,
-                enabled=form.enabled.data,
-            )
-        except DomainError as error:
-            db.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.commit()
+        saved = attempt(form, lambda: _save_provider(form, provider))
+        if not isinstance(saved, Refused):
             flash(f"The sign-in settings of {agency.name} have been saved.", "success")
             return redirect(url_for(".agency_list"))
     return render_template("agencies/provider.html", form=form, agency=agency, provider=provider)
+
+
+def _save_provider(form: ProviderForm, provider: IdentityProvider) -> None:
+    method = form.token_endpoint_auth_method.data or ""
+    agencies.check_provider(provider_metadata.current(), form.issuer.data or "", method)
+    agencies.update_provider(
+        get_db(),
+        me(),
+        provider,
+        issuer=form.issuer.data or "",
+        client_id=form.client_id.data or "",
+        token_endpoint_auth_method=method,
+        auto_approve=form.auto_approve.data,
+        enabled=form.enabled.data,
+    )
 
 
 @blueprint.get("/users")
@@ -107,10 +102,10 @@ def user_detail(user_id: int) -> Any:
 def user_approve(user_id: int) -> Any:
     user: User = get_or_404(User, user_id)
     ensure("approve", user)
-    if ButtonForm().validate_on_submit():
-        db = get_db()
-        users.approve(db, me(), user)
-        db.commit()
+    form = ButtonForm()
+    if form.validate_on_submit() and not isinstance(
+        attempt(None, lambda: users.approve(get_db(), me(), user)), Refused
+    ):
         flash(f"{user.name}'s account has been approved. Now give them their roles.", "success")
     return redirect(url_for(".user_roles", user_id=user.id))
 
@@ -155,19 +150,9 @@ def user_roles(user_id: int) -> Any:
     )
     form.offer(grantable_roles(me()))
     if form.validate_on_submit():
-        db = get_db()
-        try:
-            users.set_roles(
-                db,
-                current_user,
-                user,
-                [Role(value) for value in form.roles.data or []],  # type: ignore[arg-type]
-            )
-        except DomainError as error:
-            db.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.commit()
+        roles = [Role(value) for value in form.roles.data or []]
+        saved = attempt(form, lambda: users.set_roles(get_db(), me(), user, roles))
+        if not isinstance(saved, Refused):
             flash(f"{user.name}'s roles have been saved.", "success")
             return redirect(url_for(".user_detail", user_id=user.id))
     return render_template("agencies/roles.html", user=user, form=form)

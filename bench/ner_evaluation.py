@@ -1,24 +1,21 @@
 """Evaluate recognisers of names and places on the hand-labelled sample; print the figures.
 
-Run: `.venv/bin/python bench/ner_evaluation.py spacy title` (names-dataset needs that package,
-which the project does not install: see bench/ner_evaluation.md).
+Run from the repository root: `.venv/bin/python -m bench.ner_evaluation spacy title`
+(names-dataset needs that package, which the project does not install: see
+bench/ner_evaluation.md).
 """
 
 from __future__ import annotations
 
+import re
+import resource
 import sys
-from pathlib import Path
+import time
+from typing import Any
 
-sys.path[:1] = [str(Path(__file__).resolve().parent.parent)]
-
-import re  # noqa: E402
-import resource  # noqa: E402
-import time  # noqa: E402
-from typing import Any  # noqa: E402
-
-from bench.corpus import generate_review  # noqa: E402
-from bench.ner_sample import SAMPLE, gold_spans  # noqa: E402
-from redaction.ner import (  # noqa: E402
+from bench.corpus import generate_review
+from bench.ner_sample import SAMPLE, gold_spans
+from redaction.ner import (
     PERSON,
     CombinedFinder,
     Entity,

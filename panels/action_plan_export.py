@@ -10,8 +10,8 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer
 
-from panels.actions import Action, ActionState
-from panels.panels import Panel
+from panels.models.actions import Action, ActionState
+from panels.models.panels import Panel
 from panels.pdf import (
     BORDER_COLOUR,
     build_pdf,

@@ -1,137 +1,18 @@
-"""SFO cases: the Serious Further Offence review a learning panel is convened for."""
+"""Operations on SFO cases: adding one and changing its facts, each audited."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Select, String, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from agencies.models import Role, User
+from agencies.models import User
+from panels.models.cases import Case
 from portal import audit
-from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
 from portal.errors import DomainError
 from portal.policy import authorise
-
-if TYPE_CHECKING:
-    from panels.panels import Panel
-
-
-class ProbationRegion(LabelledEnum):
-    NORTH_EAST = "north_east"
-    NORTH_WEST = "north_west"
-    YORKSHIRE_AND_THE_HUMBER = "yorkshire_and_the_humber"
-    GREATER_MANCHESTER = "greater_manchester"
-    EAST_MIDLANDS = "east_midlands"
-    WEST_MIDLANDS = "west_midlands"
-    EAST_OF_ENGLAND = "east_of_england"
-    LONDON = "london"
-    KENT_SURREY_AND_SUSSEX = "kent_surrey_and_sussex"
-    SOUTH_CENTRAL = "south_central"
-    SOUTH_WEST = "south_west"
-    WALES = "wales"
-
-    @staticmethod
-    def _labels() -> dict[ProbationRegion, str]:
-        return {
-            region: region.value.replace("_", " ").title().replace(" And ", " and ")
-            for region in ProbationRegion
-        } | {ProbationRegion.KENT_SURREY_AND_SUSSEX: "Kent, Surrey and Sussex"}
-
-
-class OffenceCategory(LabelledEnum):
-    MURDER = "murder"
-    ATTEMPTED_MURDER = "attempted_murder"
-    MANSLAUGHTER = "manslaughter"
-    RAPE = "rape"
-    OTHER_SEXUAL_OFFENCE = "other_sexual_offence"
-    ARSON_WITH_INTENT = "arson_with_intent"
-    KIDNAPPING = "kidnapping"
-    CAUSING_DEATH_BY_DRIVING = "causing_death_by_driving"
-    OTHER_VIOLENT_OFFENCE = "other_violent_offence"
-
-
-class ReviewStatus(LabelledEnum):
-    NOTIFIED = "notified"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    QUALITY_ASSURED = "quality_assured"
-
-
-class QualityRating(LabelledEnum):
-    """The composite rating a quality-assured SFO review receives."""
-
-    OUTSTANDING = "outstanding"
-    GOOD = "good"
-    REQUIRES_IMPROVEMENT = "requires_improvement"
-    INADEQUATE = "inadequate"
-
-
-class MappaCategory(LabelledEnum):
-    CATEGORY_1 = "1"
-    CATEGORY_2 = "2"
-    CATEGORY_3 = "3"
-    CATEGORY_4 = "4"
-
-    @staticmethod
-    def _labels() -> dict[MappaCategory, str]:
-        return {category: f"Category {category.value}" for category in MappaCategory}
-
-
-class MappaLevel(LabelledEnum):
-    LEVEL_1 = "1"
-    LEVEL_2 = "2"
-    LEVEL_3 = "3"
-
-    @staticmethod
-    def _labels() -> dict[MappaLevel, str]:
-        return {level: f"Level {level.value}" for level in MappaLevel}
-
-
-class Case(Base):
-    __tablename__ = "cases"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
-    region: Mapped[ProbationRegion] = mapped_column(enum_column(ProbationRegion, "region"))
-    offence_category: Mapped[OffenceCategory] = mapped_column(
-        enum_column(OffenceCategory, "offence_category")
-    )
-    offence_date: Mapped[date] = mapped_column(Date)
-    charge_date: Mapped[date | None] = mapped_column(Date)
-    high_profile: Mapped[bool] = mapped_column(Boolean, default=False)
-    mappa_category: Mapped[MappaCategory | None] = mapped_column(
-        enum_column(MappaCategory, "mappa_category")
-    )
-    mappa_level: Mapped[MappaLevel | None] = mapped_column(enum_column(MappaLevel, "mappa_level"))
-    review_status: Mapped[ReviewStatus] = mapped_column(
-        enum_column(ReviewStatus, "review_status"), default=ReviewStatus.NOTIFIED
-    )
-    quality_rating: Mapped[QualityRating | None] = mapped_column(
-        enum_column(QualityRating, "quality_rating")
-    )
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-    created_by: Mapped[User] = relationship()
-    panels: Mapped[list[Panel]] = relationship(viewonly=True, order_by="Panel.id")
-
-
-# Operations ---------------------------------------------------------------------------------
-
-CASE_FIELDS = (
-    "reference",
-    "region",
-    "offence_category",
-    "offence_date",
-    "charge_date",
-    "high_profile",
-    "mappa_category",
-    "mappa_level",
-    "review_status",
-    "quality_rating",
-)
 
 
 def create_case(db: Session, actor: User, **fields: Any) -> Case:
@@ -166,23 +47,3 @@ def _plain(value: object) -> object:
 def _check_reference(db: Session, reference: str) -> None:
     if db.scalar(select(Case.id).where(Case.reference == reference)):
         raise DomainError(f"A case with the reference {reference} already exists.")
-
-
-def visible_cases(db: Session, user: User) -> Select[Case]:
-    """The cases `user` may see: their own, those of the panels they may see, and, for a
-    disclosure lead, those whose panels are chaired in their agency."""
-    from panels.panels import Panel, visible_panels
-
-    query = select(Case)
-    if user.has_role(Role.ADMINISTRATOR):
-        return query
-    of_panels = visible_panels(db, user).with_only_columns(Panel.case_id)
-    conditions = [Case.created_by_id == user.id, Case.id.in_(of_panels)]
-    if user.has_role(Role.DISCLOSURE_LEAD):
-        chaired_here = (
-            select(Panel.case_id)
-            .join(User, User.id == Panel.chair_id)
-            .where(User.agency_id == user.agency_id)
-        )
-        conditions.append(Case.id.in_(chaired_here))
-    return query.where(or_(*conditions))

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from panels.actions import remind_overdue
-from panels.forms import today
+from portal import clock
 from portal.db import get_db
 
 
@@ -15,6 +15,6 @@ from portal.db import get_db
 def remind_overdue_command() -> None:
     """Tell owning agencies, once, about actions that have become overdue (run daily)."""
     db = get_db()
-    count = remind_overdue(db, today())
+    count = remind_overdue(db, clock.today())
     db.commit()
     click.echo(f"Reminded owning agencies of {count} overdue action(s).")

@@ -1,113 +1,27 @@
-"""Agency contributions: each invited agency's own findings, like a DHR's management review."""
+"""Operations on agencies' contributions: saving the sections and chronology, submitting,
+and the chair returning or accepting them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Session
 
-from agencies.models import Agency, User
+from agencies.models import User
+from panels import notify
+from panels.models.contributions import (
+    CONTRIBUTION_TRANSITIONS,
+    SECTIONS,
+    ChronologyEntry,
+    Contribution,
+    ContributionRevision,
+    ContributionState,
+)
 from panels.panels import check_version
-from portal import audit, richtext
-from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from portal import audit, clock, richtext, state_machine
 from portal.errors import DomainError
 from portal.policy import authorise
-
-if TYPE_CHECKING:
-    from panels.panels import Panel
-
-
-class ContributionState(LabelledEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    RESUBMITTED = "resubmitted"
-    ACCEPTED = "accepted"
-
-
-CONTRIBUTION_TRANSITIONS: dict[ContributionState, frozenset[ContributionState]] = {
-    ContributionState.DRAFT: frozenset({ContributionState.SUBMITTED}),
-    ContributionState.SUBMITTED: frozenset(
-        {ContributionState.RETURNED, ContributionState.ACCEPTED}
-    ),
-    ContributionState.RETURNED: frozenset({ContributionState.RESUBMITTED}),
-    ContributionState.RESUBMITTED: frozenset(
-        {ContributionState.RETURNED, ContributionState.ACCEPTED}
-    ),
-    ContributionState.ACCEPTED: frozenset(),
-}
-
-# The structured sections of a contribution, in the order they are written and read.
-SECTIONS = {
-    "involvement": "The agency's involvement with the person",
-    "analysis": "Analysis of key decisions and missed opportunities",
-    "good_practice": "Good practice",
-    "learning": "Learning for the agency",
-    "proposed_actions": "Proposed actions",
-}
-
-
-class Contribution(Base):
-    __tablename__ = "contributions"
-    __table_args__ = (UniqueConstraint("panel_id", "agency_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    state: Mapped[ContributionState] = mapped_column(
-        enum_column(ContributionState, "contribution_state"), default=ContributionState.DRAFT
-    )
-    involvement: Mapped[str] = mapped_column(Text, default="")
-    analysis: Mapped[str] = mapped_column(Text, default="")
-    good_practice: Mapped[str] = mapped_column(Text, default="")
-    learning: Mapped[str] = mapped_column(Text, default="")
-    proposed_actions: Mapped[str] = mapped_column(Text, default="")
-    chair_comments: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-    panel: Mapped[Panel] = relationship()
-    agency: Mapped[Agency] = relationship(lazy="joined")
-    updated_by: Mapped[User | None] = relationship()
-    chronology: Mapped[list[ChronologyEntry]] = relationship(
-        cascade="all, delete-orphan",
-        order_by="(ChronologyEntry.event_date, ChronologyEntry.id)",
-    )
-
-    __mapper_args__ = {"version_id_col": version}
-
-
-class ChronologyEntry(Base):
-    """A significant event: what happened, what the agency did, and the reviewer's comment."""
-
-    __tablename__ = "chronology_entries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
-    event_date: Mapped[date] = mapped_column(Date)
-    event: Mapped[str] = mapped_column(Text)
-    agency_action: Mapped[str] = mapped_column(Text, default="")
-    comment: Mapped[str] = mapped_column(Text, default="")
-
-
-class ContributionRevision(Base):
-    """Each saved version of a contribution, so nothing written is ever lost."""
-
-    __tablename__ = "contribution_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    sections: Mapped[dict[str, Any]] = mapped_column(JSON)
-    saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    saved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-
-# Operations ---------------------------------------------------------------------------------
+from portal.urls import path_for
 
 
 def sections_of(contribution: Contribution) -> dict[str, str]:
@@ -122,7 +36,7 @@ def save(
     check_version(contribution.version, version)
     for name in SECTIONS:
         setattr(contribution, name, richtext.clean(sections.get(name, "")))
-    contribution.updated_at = utcnow()
+    contribution.updated_at = clock.now()
     contribution.updated_by_id = actor.id
     db.flush()  # the version goes up here
     db.add(
@@ -161,7 +75,7 @@ def add_event(
         comment=comment.strip(),
     )
     contribution.chronology.append(entry)
-    contribution.updated_at, contribution.updated_by_id = utcnow(), actor.id
+    contribution.updated_at, contribution.updated_by_id = clock.now(), actor.id
     db.flush()
     audit.record(
         db, actor.id, "contribution.event_added", "contribution", contribution.id, entry=entry.id
@@ -197,13 +111,11 @@ def submit(db: Session, actor: User, contribution: Contribution) -> None:
         else ContributionState.SUBMITTED
     )
     _move(db, actor, contribution, new)
-    contribution.submitted_at = utcnow()
+    contribution.submitted_at = clock.now()
 
 
 def return_to_agency(db: Session, actor: User, contribution: Contribution, comments: str) -> None:
     """The chair sends the contribution back with comments; its agency is told."""
-    from panels import notify
-
     authorise(actor, "review", contribution, "Only the chair can return a submitted contribution.")
     if not comments.strip():
         raise DomainError("Say what the agency should change.")
@@ -214,7 +126,7 @@ def return_to_agency(db: Session, actor: User, contribution: Contribution, comme
         notify.agency_people(db, contribution.panel, contribution.agency_id),
         f"The chair has returned {contribution.agency.name}'s contribution to the panel for "
         f"case {contribution.panel.case.reference} with comments.",
-        f"/contributions/{contribution.id}",
+        path_for("panels.contribution_detail", contribution_id=contribution.id),
         "Your contribution has been returned with comments",
     )
 
@@ -225,19 +137,6 @@ def accept(db: Session, actor: User, contribution: Contribution) -> None:
 
 
 def _move(db: Session, actor: User, contribution: Contribution, state: ContributionState) -> None:
-    if state not in CONTRIBUTION_TRANSITIONS[contribution.state]:
-        raise DomainError(
-            f"A contribution that is {contribution.state.label.lower()} cannot be "
-            f"{state.label.lower()}."
-        )
-    previous = contribution.state
-    contribution.state = state
-    audit.record(
-        db,
-        actor.id,
-        "contribution.state_changed",
-        "contribution",
-        contribution.id,
-        old=previous.value,
-        new=state.value,
+    state_machine.move(
+        db, actor.id, contribution, state, CONTRIBUTION_TRANSITIONS, noun="contribution"
     )

@@ -3,15 +3,16 @@ operations people use, so every screen has something to show. Nothing here is a 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.models import User
-from panels import actions, cases, contributions, extracts, learning, panels, reviews, sessions
-from panels.actions import ActionFields, ActionState
-from panels.cases import (
+from agencies.models import Agency, User
+from panels import actions, cases, contributions, learning, panels, sessions
+from panels.actions import ActionFields
+from panels.models.actions import Action, ActionState
+from panels.models.cases import (
     Case,
     MappaCategory,
     MappaLevel,
@@ -20,20 +21,22 @@ from panels.cases import (
     QualityRating,
     ReviewStatus,
 )
-from panels.extracts import Decision
-from panels.learning import LearningLevel, Theme
-from panels.panels import Panel, PanelRole, PanelState
-from panels.reviews import PartyRole
-from panels.sessions import Attendance
+from panels.models.contributions import Contribution
+from panels.models.learning import LearningLevel, Theme
+from panels.models.panels import Panel, PanelRole, PanelState
+from panels.models.sessions import Attendance
+from portal import clock
+
+# The case whose panel is being monitored; the extracts area's demo adds its review.
+MONITORED_CASE = "SFO-DEMO-0142"
 
 
 def seed_panels(db: Session, people: dict[str, User], agencies: dict[str, int]) -> None:
     """`people` by first name, `agencies` ids by demo slug; does nothing if already seeded."""
-    if db.scalar(select(Case.id).where(Case.reference == "SFO-DEMO-0142")):
+    if db.scalar(select(Case.id).where(Case.reference == MONITORED_CASE)):
         return
-    today = date.today()
-    case = _monitoring_panel(db, people, agencies, today)
-    _extract(db, people, case)
+    today = clock.today()
+    _monitoring_panel(db, people, agencies, today)
     _open_panel(db, people, agencies, today)
     _closed_panel(db, people, agencies, today)
     db.commit()
@@ -46,8 +49,6 @@ def _themes(db: Session, *names: str) -> list[int]:
 def _panel(
     db: Session, people: dict[str, User], agencies: dict[str, int], case: Case, today: date
 ) -> Panel:
-    from agencies.models import Agency
-
     chair = people["Priya"]
     panel = panels.open_panel(
         db,
@@ -80,9 +81,9 @@ def _contribution(db: Session, panel: Panel, author: User, involvement: str) -> 
     contribution = next(
         c
         for c in db.scalars(
-            select(contributions.Contribution).where(
-                contributions.Contribution.panel_id == panel.id,
-                contributions.Contribution.agency_id == author.agency_id,
+            select(Contribution).where(
+                Contribution.panel_id == panel.id,
+                Contribution.agency_id == author.agency_id,
             )
         )
     )
@@ -117,11 +118,11 @@ def _contribution(db: Session, panel: Panel, author: User, involvement: str) -> 
 
 def _monitoring_panel(
     db: Session, people: dict[str, User], agencies: dict[str, int], today: date
-) -> Case:
+) -> None:
     case = cases.create_case(
         db,
         people["Priya"],
-        reference="SFO-DEMO-0142",
+        reference=MONITORED_CASE,
         region=ProbationRegion.NORTH_EAST,
         offence_category=OffenceCategory.MURDER,
         offence_date=today - timedelta(days=200),
@@ -159,7 +160,7 @@ def _monitoring_panel(
         db,
         chair,
         panel,
-        starts_at=datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
+        starts_at=clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
         - timedelta(days=30),
         duration_minutes=150,
         location="Northshire Civic Centre, Room 4",
@@ -209,7 +210,7 @@ def _monitoring_panel(
     )
     learning.share(db, chair, risk)
 
-    def propose(agency: str, what: str, role: str, due: int) -> actions.Action:
+    def propose(agency: str, what: str, role: str, due: int) -> Action:
         return actions.propose(
             db,
             chair,
@@ -273,46 +274,6 @@ def _monitoring_panel(
     )
     actions.sign_off(db, chair, sharing)
     actions.report_progress(db, people["Ben"], checks, "Procedure drafted; training booked.")
-    return case
-
-
-DEMO_REVIEW = """1. Introduction
-This review concerns Daniel Reeve, who was supervised on licence by the Probation Service
-from March 2024. Mr Reeve's practitioner was Chris Evans.
-
-2. Chronology
-On 4 June 2024 Chris Evans completed a risk assessment. D. Reeve disclosed a new
-relationship with Sarah
-Collins but no enquiry was made with the police. Ms Collins lived at 14 Harbour Road,
-Northshire NE1 7RU, telephone 0191 496 0123.
-
-3. Analysis
-Reeve's risk to a partner was not reviewed when his circumstances changed. The practitioner
-did not have the police call-out history for the address."""
-
-
-def _extract(db: Session, people: dict[str, User], case: Case) -> None:
-    """A review with its parties, and an extract approved by a second person and issued to the
-    practitioner involved, who can read it as Chris Evans."""
-    chair, lead, practitioner = people["Priya"], people["Nadia"], people["Chris"]
-    reviews.keep_review(db, chair, case, "review.txt", "text/plain", DEMO_REVIEW.encode())
-    reviews.add_party(db, chair, case, name="Daniel Reeve", role=PartyRole.PERSON_ON_PROBATION)
-    reviews.add_party(db, chair, case, name="Sarah Collins", role=PartyRole.VICTIM)
-    reviews.add_party(
-        db,
-        chair,
-        case,
-        name="Chris Evans",
-        role=PartyRole.STAFF,
-        agency_id=practitioner.agency_id,
-        user_id=practitioner.id,
-    )
-    extract = extracts.start(db, chair, case, show_recipient_name=True)
-    for row in extract.redactions:
-        extracts.decide(db, chair, extract, row.id, Decision.ACCEPTED)
-    extracts.submit_for_approval(db, chair, extract)
-    extracts.approve(db, lead, extract)
-    extracts.issue(db, chair, extract, [practitioner], None)
 
 
 def _open_panel(
@@ -353,7 +314,7 @@ def _open_panel(
         db,
         chair,
         panel,
-        starts_at=datetime.now(UTC).replace(hour=13, minute=30, second=0, microsecond=0)
+        starts_at=clock.now().replace(hour=13, minute=30, second=0, microsecond=0)
         + timedelta(days=14),
         duration_minutes=120,
         location="",

@@ -1,18 +1,17 @@
-"""Forms for the panel pages."""
+"""Forms for the panel pages, and the form pieces other areas build theirs from: the GOV.UK
+date field, text boxes, choices from an enum, and a form that carries the version it edits."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
-    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -41,8 +40,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from panels.actions import RESPONSES
-from panels.cases import (
+from panels.models.actions import RESPONSES
+from panels.models.cases import (
     MappaCategory,
     MappaLevel,
     OffenceCategory,
@@ -50,12 +49,11 @@ from panels.cases import (
     QualityRating,
     ReviewStatus,
 )
-from panels.contributions import SECTIONS
-from panels.learning import LearningLevel
-from panels.reviews import PartyRole
+from panels.models.contributions import SECTIONS
+from panels.models.learning import LearningLevel
 from portal import richtext
+from portal.clock import LONDON
 from portal.db import LabelledEnum
-from portal.templating import LONDON
 
 
 def choices(enum: type[LabelledEnum], blank: str | None = None) -> list[SelectChoice]:
@@ -104,14 +102,14 @@ class VersionedForm(FlaskForm):
         return int(self.version.data or 0)
 
 
-def _text(label: str, message: str | None = None, max_length: int = 200) -> StringField:
+def text_input(label: str, message: str | None = None, max_length: int = 200) -> StringField:
     validators: list[Any] = [Length(max=max_length)]
     if message:
         validators.insert(0, InputRequired(message=message))
     return StringField(label, widget=GovTextInput(), validators=validators)
 
 
-def _area(label: str, message: str | None = None, rows: int = 6) -> TextAreaField:
+def text_area(label: str, message: str | None = None, rows: int = 6) -> TextAreaField:
     validators: list[Any] = [Length(max=50_000)]
     if message:
         validators.insert(0, InputRequired(message=message))
@@ -121,7 +119,7 @@ def _area(label: str, message: str | None = None, rows: int = 6) -> TextAreaFiel
 
 
 class CaseForm(FlaskForm):
-    reference = _text("Case reference", "Enter the case reference", 40)
+    reference = text_input("Case reference", "Enter the case reference", 40)
     region = SelectField(
         "Probation region",
         widget=GovSelect(),
@@ -182,7 +180,9 @@ class CaseForm(FlaskForm):
 
 class PanelForm(VersionedForm):
     RICH = ("terms_of_reference",)
-    terms_of_reference = _area("Terms of reference", "Write the panel's terms of reference", rows=8)
+    terms_of_reference = text_area(
+        "Terms of reference", "Write the panel's terms of reference", rows=8
+    )
     contribution_deadline = UkDateField("Deadline for agencies' contributions")
     action_plan_target_date = UkDateField("Target date for the action plan")
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -216,11 +216,11 @@ class MemberForm(FlaskForm):
 
 class ContributionForm(VersionedForm):
     RICH = tuple(SECTIONS)
-    involvement = _area(SECTIONS["involvement"], rows=8)
-    analysis = _area(SECTIONS["analysis"], rows=8)
-    good_practice = _area(SECTIONS["good_practice"])
-    learning = _area(SECTIONS["learning"])
-    proposed_actions = _area(SECTIONS["proposed_actions"])
+    involvement = text_area(SECTIONS["involvement"], rows=8)
+    analysis = text_area(SECTIONS["analysis"], rows=8)
+    good_practice = text_area(SECTIONS["good_practice"])
+    learning = text_area(SECTIONS["learning"])
+    proposed_actions = text_area(SECTIONS["proposed_actions"])
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 
     def sections(self) -> dict[str, str]:
@@ -229,14 +229,14 @@ class ContributionForm(VersionedForm):
 
 class EventForm(FlaskForm):
     event_date = UkDateField("Date", "Enter the date of the event")
-    event = _area("What happened", "Describe the event", rows=3)
-    agency_action = _area("What the agency did", rows=3)
-    comment = _area("Comment on the practice", rows=3)
+    event = text_area("What happened", "Describe the event", rows=3)
+    agency_action = text_area("What the agency did", rows=3)
+    comment = text_area("Comment on the practice", rows=3)
     submit = SubmitField("Add to chronology", widget=GovSubmitInput())
 
 
 class ReturnForm(FlaskForm):
-    comments = _area("Comments for the agency", "Say what the agency should change")
+    comments = text_area("Comments for the agency", "Say what the agency should change")
     submit = SubmitField("Return to the agency", widget=GovSubmitInput())
 
 
@@ -246,7 +246,7 @@ _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 class SessionForm(VersionedForm):
     RICH = ("agenda",)
     day = UkDateField("Date", "Enter the date of the session")
-    start = _text("Start time", "Enter the start time, like 14:30", 5)
+    start = text_input("Start time", "Enter the start time, like 14:30", 5)
     duration_minutes = IntegerField(
         "Length in minutes",
         widget=GovTextInput(),
@@ -256,13 +256,13 @@ class SessionForm(VersionedForm):
             NumberRange(min=15, max=600, message="The length must be between 15 and 600 minutes"),
         ],
     )
-    location = _text("Place", max_length=300)
+    location = text_input("Place", max_length=300)
     online_link = StringField(
         "Online meeting link",
         widget=GovTextInput(),
         validators=[Optional(), URL(message="Enter the link as a web address"), Length(max=500)],
     )
-    agenda = _area("Agenda", rows=8)
+    agenda = text_area("Agenda", rows=8)
     submit = SubmitField("Save session", widget=GovSubmitInput())
 
     def validate_start(self, field: StringField) -> None:
@@ -279,14 +279,14 @@ class SessionForm(VersionedForm):
 
 class MinutesForm(VersionedForm):
     RICH = ("minutes", "decisions")
-    minutes = _area("Minutes", rows=12)
-    decisions = _area("Decisions", rows=6)
+    minutes = text_area("Minutes", rows=12)
+    decisions = text_area("Decisions", rows=6)
     submit = SubmitField("Save minutes", widget=GovSubmitInput())
 
 
 class LearningForm(FlaskForm):
-    title = _text("Learning point", "Summarise the learning in a line")
-    description = _area("What was learnt", rows=6)
+    title = text_input("Learning point", "Summarise the learning in a line")
+    description = text_area("What was learnt", rows=6)
     level = RadioField(
         "Level it applies to",
         widget=GovRadioInput(),
@@ -303,7 +303,7 @@ class LearningForm(FlaskForm):
     submit = SubmitField("Save learning", widget=GovSubmitInput())
 
 
-def _int_or_none(value: Any) -> int | None:
+def optional_int(value: Any) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -317,8 +317,8 @@ class LibraryForm(FlaskForm):
         csrf = False
 
     q = StringField("Search", widget=GovTextInput(), validators=[Length(max=200)])
-    theme = SelectField("Theme", widget=GovSelect(), coerce=_int_or_none, validate_choice=False)
-    agency = SelectField("Agency", widget=GovSelect(), coerce=_int_or_none, validate_choice=False)
+    theme = SelectField("Theme", widget=GovSelect(), coerce=optional_int, validate_choice=False)
+    agency = SelectField("Agency", widget=GovSelect(), coerce=optional_int, validate_choice=False)
     region = SelectField(
         "Region",
         widget=GovSelect(),
@@ -332,18 +332,22 @@ class LibraryForm(FlaskForm):
 
 class ActionForm(VersionedForm):
     RICH = ("description", "measure_of_success")
-    description = _area("Action", "Describe what will be done", rows=4)
+    description = text_area("Action", "Describe what will be done", rows=4)
     owner_agency = SelectField(
         "Owning agency",
         widget=GovSelect(),
         coerce=int,
         validators=[InputRequired(message="Choose the agency that owns the action")],
     )
-    owner_role = _text("Owner's role", "Give the role responsible, like Head of Public Protection")
+    owner_role = text_input(
+        "Owner's role", "Give the role responsible, like Head of Public Protection"
+    )
     target_date = UkDateField("Target date", "Enter the target date")
-    measure_of_success = _area("Measure of success", "Say how success will be evidenced", rows=3)
+    measure_of_success = text_area(
+        "Measure of success", "Say how success will be evidenced", rows=3
+    )
     learning_point = SelectField(
-        "Learning it answers", widget=GovSelect(), coerce=_int_or_none, validate_choice=False
+        "Learning it answers", widget=GovSelect(), coerce=optional_int, validate_choice=False
     )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
@@ -355,7 +359,7 @@ class ResponseForm(FlaskForm):
         choices=[SelectChoice(state.value, state.label) for state in RESPONSES],
         validators=[InputRequired(message="Choose Agreed, Partly agreed or Not agreed")],
     )
-    reason = _area("Reason", rows=4)
+    reason = text_area("Reason", rows=4)
     submit = SubmitField("Send answer", widget=GovSubmitInput())
 
     def validate_reason(self, field: TextAreaField) -> None:
@@ -364,82 +368,5 @@ class ResponseForm(FlaskForm):
 
 
 class ProgressForm(FlaskForm):
-    text = _area("Progress and its evidence", "Describe the progress and its evidence", rows=5)
+    text = text_area("Progress and its evidence", "Describe the progress and its evidence", rows=5)
     submit = SubmitField("Add progress", widget=GovSubmitInput())
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
-
-
-class ReviewForm(FlaskForm):
-    document = FileField("Upload the review", widget=GovFileInput())
-    pasted = _area("Or paste its text", rows=10)
-    submit = SubmitField("Save the review", widget=GovSubmitInput())
-
-
-class PartyForm(FlaskForm):
-    name = _text("Full name", "Enter the person's full name")
-    role = RadioField(
-        "Their part in the case",
-        widget=GovRadioInput(),
-        choices=choices(PartyRole),
-        validators=[InputRequired(message="Choose their part in the case")],
-    )
-    agency = SelectField(
-        "Their agency (staff only)", widget=GovSelect(), coerce=_int_or_none, validate_choice=False
-    )
-    user = SelectField(
-        "Their portal account (staff only)",
-        widget=GovSelect(),
-        coerce=_int_or_none,
-        validate_choice=False,
-    )
-    submit = SubmitField("Add person", widget=GovSubmitInput())
-
-
-class StartExtractForm(FlaskForm):
-    show_recipient_name = BooleanField(
-        "Let each recipient see their own name", widget=GovCheckboxInput(), default=True
-    )
-    submit = SubmitField("Prepare an extract", widget=GovSubmitInput())
-
-
-class AddRedactionForm(FlaskForm):
-    fragment = _text("Words to redact", "Enter the words to redact, as they appear", 300)
-    reason = _text("Why", max_length=200)
-    # Filled in by the page's script when text is selected: then only that occurrence goes.
-    section = HiddenField()
-    start = HiddenField()
-    end = HiddenField()
-    submit = SubmitField("Add redaction", widget=GovSubmitInput())
-
-
-class SendBackForm(FlaskForm):
-    reason = _area("What should change", "Say what the preparer should change", rows=4)
-    submit = SubmitField("Send back to the preparer", widget=GovSubmitInput())
-
-
-class IssueForm(FlaskForm):
-    recipients = SelectMultipleField(
-        "Issue to",
-        widget=GovCheckboxesInput(),
-        coerce=int,
-        validators=[InputRequired(message="Choose who to issue the extract to")],
-    )
-    expires_on = UkDateField("Expires on (optional)")
-    submit = SubmitField("Issue the extract", widget=GovSubmitInput())
-
-    def validate_expires_on(self, field: UkDateField) -> None:
-        if field.data and field.data <= today():
-            raise ValidationError("The expiry date must be in the future")
-
-
-class ExpiryForm(FlaskForm):
-    expires_on = UkDateField("Expires on")
-    submit = SubmitField("Save expiry", widget=GovSubmitInput())
-
-
-class CommentForm(FlaskForm):
-    text = _area("Your factual-accuracy comment", "Write your comment", rows=6)
-    submit = SubmitField("Send to the chair", widget=GovSubmitInput())

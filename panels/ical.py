@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from icalendar import Calendar, Event
 
-from panels.panels import Panel
+from panels.models.panels import Panel
+from panels.models.sessions import PanelSession
 from panels.pdf import MARKING
-from panels.sessions import PanelSession
+from portal import clock
 from portal.richtext import to_plain
 
 PRODUCT_ID = "-//Multi-agency learning panel portal//Panel sessions//EN"
@@ -28,7 +29,7 @@ def session_ics(panel: Panel, session: PanelSession, url: str) -> bytes:
 
     event = Event()
     event.add("uid", session_uid(session))
-    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstamp", clock.now())
     # Calendars take the highest sequence as the newest: a rescheduled session replaces the old.
     event.add("sequence", max((session.version or 1) - 1, 0))
     event.add("dtstart", starts_at)

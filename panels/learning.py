@@ -1,96 +1,30 @@
-"""Learning: the points a panel agrees, tagged by theme and level, shared with agencies."""
+"""Operations on learning: recording, revising and sharing it; and the learning library."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    ForeignKey,
-    Select,
-    String,
-    Table,
-    Text,
-    and_,
-    func,
-    or_,
-    select,
-)
-from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
-from agencies.models import Agency, User
-from panels.cases import Case, ProbationRegion
-from panels.panels import Panel
-from portal import audit, richtext
-from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from agencies.models import User
+from panels import notify
+from panels.models.cases import Case, ProbationRegion
+from panels.models.learning import (
+    LearningLevel,
+    LearningPoint,
+    Theme,
+    learning_point_agencies,
+    learning_point_themes,
+)
+from panels.models.panels import Panel
+from panels.queries import visible_learning
+from portal import audit, clock, richtext
+from portal.clock import LONDON
 from portal.errors import DomainError
 from portal.policy import authorise
-from portal.templating import LONDON
-
-
-class LearningLevel(LabelledEnum):
-    INDIVIDUAL = "individual"
-    LOCAL = "local"
-    REGIONAL = "regional"
-    NATIONAL = "national"
-    MULTI_AGENCY = "multi_agency"
-
-    @staticmethod
-    def _labels() -> dict[LearningLevel, str]:
-        return {level: level.value.capitalize() for level in LearningLevel} | {
-            LearningLevel.MULTI_AGENCY: "Multi-agency"
-        }
-
-
-# The managed list of themes is seeded by migration 0002 from the seeds' recurring themes.
-
-learning_point_themes = Table(
-    "learning_point_themes",
-    Base.metadata,
-    Column("learning_point_id", ForeignKey("learning_points.id"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id"), primary_key=True),
-)
-
-learning_point_agencies = Table(
-    "learning_point_agencies",
-    Base.metadata,
-    Column("learning_point_id", ForeignKey("learning_points.id"), primary_key=True),
-    Column("agency_id", ForeignKey("agencies.id"), primary_key=True),
-)
-
-
-class Theme(Base):
-    __tablename__ = "themes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
-class LearningPoint(Base):
-    __tablename__ = "learning_points"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    level: Mapped[LearningLevel] = mapped_column(enum_column(LearningLevel, "learning_level"))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
-    shared_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-
-    panel: Mapped[Panel] = relationship()
-    themes: Mapped[list[Theme]] = relationship(
-        secondary=learning_point_themes, lazy="selectin", order_by="Theme.name"
-    )
-    agencies: Mapped[list[Agency]] = relationship(
-        secondary=learning_point_agencies, lazy="selectin", order_by="Agency.name"
-    )
-
-
-# Operations ---------------------------------------------------------------------------------
+from portal.urls import path_for
 
 
 def active_themes(db: Session) -> list[Theme]:
@@ -155,12 +89,10 @@ def _fill(
 
 def share(db: Session, actor: User, point: LearningPoint) -> None:
     """Share with the agencies concerned: every approved member of them can now read it."""
-    from panels import notify
-
     authorise(
         actor, "share", point, "Only the chair can share learning, once it names the agencies."
     )
-    point.shared_at = utcnow()
+    point.shared_at = clock.now()
     audit.record(
         db,
         actor.id,
@@ -175,7 +107,7 @@ def share(db: Session, actor: User, point: LearningPoint) -> None:
             notify.agency_leads(db, agency.id),
             f"Learning from the panel for case {point.panel.case.reference} has been shared "
             f"with {agency.name}: {point.title}",
-            f"/learning/{point.id}",
+            path_for("panels.learning_detail", point_id=point.id),
             "Learning shared with your agency",
         )
 
@@ -188,22 +120,6 @@ class LibraryFilter:
     region: ProbationRegion | None = None
     since: date | None = None
     until: date | None = None
-
-
-def visible_learning(db: Session, user: User) -> Select[LearningPoint]:
-    """Learning of the panels `user` may see, and learning shared with their agency."""
-    from panels.panels import visible_panels
-
-    panels = visible_panels(db, user).with_only_columns(Panel.id)
-    shared_with_agency = select(learning_point_agencies.c.learning_point_id).where(
-        learning_point_agencies.c.agency_id == user.agency_id
-    )
-    return select(LearningPoint).where(
-        or_(
-            LearningPoint.panel_id.in_(panels),
-            and_(LearningPoint.shared_at.is_not(None), LearningPoint.id.in_(shared_with_agency)),
-        )
-    )
 
 
 def library(

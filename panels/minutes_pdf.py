@@ -8,7 +8,8 @@ from datetime import timedelta
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from panels.panels import Panel
+from panels.models.panels import Panel
+from panels.models.sessions import Attendance, PanelSession, SessionAttendee
 from panels.pdf import (
     BORDER_COLOUR,
     TEXT_WIDTH,
@@ -19,7 +20,6 @@ from panels.pdf import (
     styles,
     text_paragraph,
 )
-from panels.sessions import Attendance, PanelSession, SessionAttendee
 from portal.templating import format_date, format_datetime
 
 _COLUMNS = (Attendance.PRESENT, Attendance.APOLOGIES, Attendance.ABSENT)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.models import Role, RoleGrant, User, UserStatus
-from panels.panels import Panel, PanelRole
+from agencies.models import Role, User
+from agencies.users import people_with_role
+from panels.models.panels import Panel, PanelRole
 from portal import notices
 
 
@@ -19,17 +19,7 @@ def tell(db: Session, people: Iterable[User], text: str, link: str, subject: str
 
 
 def agency_leads(db: Session, agency_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                User.agency_id == agency_id,
-                User.status == UserStatus.APPROVED,
-                RoleGrant.role == Role.AGENCY_LEAD,
-            )
-        )
-    )
+    return people_with_role(db, Role.AGENCY_LEAD, [agency_id])
 
 
 def representatives(panel: Panel, agency_id: int) -> list[User]:

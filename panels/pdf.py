@@ -6,7 +6,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from html import escape as html_escape
 from html.parser import HTMLParser
@@ -30,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from portal import clock
 from portal.templating import format_datetime
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -200,7 +201,7 @@ def build_pdf(
 ) -> bytes:
     """An A4 PDF: title, when it was generated, then the story; each page marked and numbered."""
     s = styles()
-    generated_at = generated_at or datetime.now(UTC)
+    generated_at = generated_at or clock.now()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

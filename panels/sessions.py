@@ -1,66 +1,20 @@
-"""Panel sessions: the meetings, their agenda, attendance, minutes and decisions."""
+"""Operations on panel sessions: scheduling, attendance, minutes and publishing them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Session
 
-from agencies.models import Agency, User
-from panels.panels import Panel, check_version
-from portal import audit, richtext
-from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from agencies.models import User
+from panels import notify
+from panels.models.panels import Panel
+from panels.models.sessions import Attendance, PanelSession, SessionAttendee
+from panels.panels import check_version
+from portal import audit, clock, richtext
 from portal.errors import DomainError
 from portal.policy import authorise
-
-
-class Attendance(LabelledEnum):
-    PRESENT = "present"
-    APOLOGIES = "apologies"
-    ABSENT = "absent"
-
-
-class PanelSession(Base):
-    __tablename__ = "panel_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    duration_minutes: Mapped[int] = mapped_column(Integer, default=120)
-    location: Mapped[str] = mapped_column(String(300), default="")
-    online_link: Mapped[str] = mapped_column(String(500), default="")
-    agenda: Mapped[str] = mapped_column(Text, default="")
-    minutes: Mapped[str] = mapped_column(Text, default="")
-    decisions: Mapped[str] = mapped_column(Text, default="")
-    minutes_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    panel: Mapped[Panel] = relationship()
-    attendees: Mapped[list[SessionAttendee]] = relationship(
-        cascade="all, delete-orphan", order_by="SessionAttendee.id"
-    )
-
-    __mapper_args__ = {"version_id_col": version}
-
-
-class SessionAttendee(Base):
-    __tablename__ = "session_attendees"
-    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("panel_sessions.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    # The agency they came for, kept as it was on the day.
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    attendance: Mapped[Attendance] = mapped_column(enum_column(Attendance, "attendance"))
-
-    user: Mapped[User] = relationship(lazy="joined")
-    agency: Mapped[Agency] = relationship(lazy="joined")
-
-
-# Operations ---------------------------------------------------------------------------------
+from portal.urls import path_for
 
 
 def schedule(
@@ -164,13 +118,11 @@ def save_minutes(
 
 def publish_minutes(db: Session, actor: User, session: PanelSession) -> None:
     """Members can read the minutes from now on, and are told so."""
-    from panels import notify
-
     authorise(actor, "manage", session, "Only the panel's chair can publish the minutes.")
     if not session.minutes.strip():
         raise DomainError("Write the minutes before publishing them.")
     first_time = session.minutes_published_at is None
-    session.minutes_published_at = utcnow()
+    session.minutes_published_at = clock.now()
     audit.record(db, actor.id, "session.minutes_published", "panel_session", session.id)
     if first_time:
         notify.tell(
@@ -178,21 +130,6 @@ def publish_minutes(db: Session, actor: User, session: PanelSession) -> None:
             [m.user for m in session.panel.members if m.user_id != actor.id],
             f"The minutes of the panel session for case {session.panel.case.reference} "
             "have been published.",
-            f"/sessions/{session.id}",
+            path_for("panels.session_detail", session_id=session.id),
             "Learning panel minutes published",
         )
-
-
-def upcoming_for(db: Session, user: User, now: datetime, limit: int = 5) -> list[PanelSession]:
-    from panels.panels import PanelMember
-
-    return list(
-        db.scalars(
-            select(PanelSession)
-            .join(PanelMember, PanelMember.panel_id == PanelSession.panel_id)
-            .where(PanelMember.user_id == user.id, PanelSession.starts_at >= now)
-            .order_by(PanelSession.starts_at)
-            .limit(limit)
-            .options(joinedload(PanelSession.panel))
-        ).unique()
-    )

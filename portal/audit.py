@@ -9,14 +9,15 @@ from flask import has_request_context, request
 from sqlalchemy import JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal.db import Base, UtcDateTime, utcnow
+from portal import clock
+from portal.db import Base, UtcDateTime
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(80), index=True)
     object_type: Mapped[str] = mapped_column(String(80))

@@ -75,10 +75,6 @@ def enum_column(enum_class: type[StrEnum], name: str) -> Enum:
     )
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":

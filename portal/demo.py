@@ -1,7 +1,7 @@
 """Demo mode: fictional agencies and people, and a local sign-in provider for each agency.
 
-Like the application factory it wires areas together (it seeds agencies and panels), so only
-`portal.app` imports it.
+Like the application factory it wires areas together (it seeds agencies, panels and
+extracts), so only `portal.app` imports it.
 
 Every person and organisation here is invented, apart from the Metropolitan Police's name.
 """
@@ -38,8 +38,10 @@ from agencies.models import (
     User,
     UserStatus,
 )
+from extracts.demo import seed_extracts
 from panels.demo import seed_panels
-from portal.db import get_db, utcnow
+from portal import clock
+from portal.db import get_db
 
 PROVIDER_HOST = "127.0.0.1"
 PORTAL_PORT = 5000
@@ -171,7 +173,7 @@ def seed(db: Session) -> None:
                     name=person.name,
                     email=person.email,
                     status=UserStatus.APPROVED,
-                    approved_at=utcnow(),
+                    approved_at=clock.now(),
                     role_grants=[RoleGrant(role=role) for role in person.roles],
                 )
             )
@@ -182,6 +184,7 @@ def seed(db: Session) -> None:
     }
     slugs = {provider.slug: provider.agency_id for provider in db.scalars(select(IdentityProvider))}
     seed_panels(db, people, slugs)
+    seed_extracts(db, people)
 
 
 def provider_config(demo: DemoAgency, portal_url: str) -> dict[str, Any]:

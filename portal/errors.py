@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -68,7 +68,5 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
 def _unexpected_error(error: Exception) -> tuple[str, int]:
     if isinstance(error, HTTPException):
         return _http_error(error)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error")
     return _render(500)

@@ -1,14 +1,24 @@
-"""Every model of the portal, imported in one place so the metadata knows every table."""
+"""Every table of the portal, imported in one place so the metadata (and Alembic) knows them all.
+
+A wiring module: it imports the model modules of every area (agencies, panels, extracts) and the
+core's own tables; nothing but the migrations' environment needs it.
+"""
 
 from agencies.models import Agency, IdentityProvider, RoleGrant, User
-from panels.actions import Action, ActionUpdate
-from panels.cases import Case
-from panels.contributions import ChronologyEntry, Contribution, ContributionRevision
-from panels.extracts import Extract, ExtractIssue, ExtractRedaction, FactualComment
-from panels.learning import LearningPoint, Theme
-from panels.panels import Invitation, Panel, PanelMember
-from panels.reviews import CaseParty, ReviewDocument
-from panels.sessions import PanelSession, SessionAttendee
+from extracts.models import (
+    CaseParty,
+    Extract,
+    ExtractIssue,
+    ExtractRedaction,
+    FactualComment,
+    ReviewDocument,
+)
+from panels.models.actions import Action, ActionUpdate
+from panels.models.cases import Case
+from panels.models.contributions import ChronologyEntry, Contribution, ContributionRevision
+from panels.models.learning import LearningPoint, Theme
+from panels.models.panels import Invitation, Panel, PanelMember
+from panels.models.sessions import PanelSession, SessionAttendee
 from portal.audit import AuditEvent
 from portal.notices import Notice
 from portal.oidc import LogoutTokenUse, SignInAttempt

@@ -9,8 +9,8 @@ from typing import Protocol
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal import outbox
-from portal.db import Base, UtcDateTime, utcnow
+from portal import clock, outbox
+from portal.db import Base, UtcDateTime
 from portal.errors import DomainError
 
 
@@ -32,7 +32,7 @@ class Notice(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     text: Mapped[str] = mapped_column(String(500))
     link: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
@@ -88,4 +88,4 @@ def mark_read(db: Session, user_id: int, notice_id: int) -> None:
     if notice is None or notice.user_id != user_id:
         raise DomainError("That notice could not be found. It may have been removed.")
     if notice.read_at is None:
-        notice.read_at = utcnow()
+        notice.read_at = clock.now()

@@ -33,8 +33,9 @@ from sqlalchemy import ForeignKey, String, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from portal import clock
 from portal.client_keys import Key, algorithm
-from portal.db import Base, UtcDateTime, utcnow
+from portal.db import Base, UtcDateTime
 from portal.provider_metadata import ProviderCache, ProviderUnavailable, WrongIssuer
 
 SCOPE = "openid profile email"
@@ -69,7 +70,7 @@ class SignInAttempt(Base):
     )
     nonce: Mapped[str] = mapped_column(String(100))
     code_verifier: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
 
 
 class LogoutTokenUse(Base):
@@ -79,7 +80,7 @@ class LogoutTokenUse(Base):
 
     issuer: Mapped[str] = mapped_column(String(300), primary_key=True)
     jti: Mapped[str] = mapped_column(String(255), primary_key=True)
-    used_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    used_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ def begin(db: Session, cache: ProviderCache, client: Client, provider_id: int) -
         nonce=generate_token(43),
         code_verifier=generate_token(64),
     )
-    db.execute(delete(SignInAttempt).where(SignInAttempt.created_at < utcnow() - ATTEMPT_LIFETIME))
+    db.execute(
+        delete(SignInAttempt).where(SignInAttempt.created_at < clock.now() - ATTEMPT_LIFETIME)
+    )
     db.add(attempt)
     url, _state = OAuth2Session(
         client.client_id,
@@ -166,7 +169,7 @@ def take_attempt(db: Session, params: dict[str, str], expected_state: str | None
     if not state or not expected_state or state != expected_state:
         raise SignInError("state_mismatch", _START_AGAIN)
     attempt = db.get(SignInAttempt, state)
-    if attempt is None or attempt.created_at < utcnow() - ATTEMPT_LIFETIME:
+    if attempt is None or attempt.created_at < clock.now() - ATTEMPT_LIFETIME:
         raise SignInError("state_unknown", _START_AGAIN)
     db.delete(attempt)
     return attempt
@@ -267,8 +270,8 @@ def verify_logout_token(cache: ProviderCache, client: Client, logout_token: str)
         raise SignInError("logout_token_with_nonce", "")
     if not claims.get("sub") and not claims.get("sid"):
         raise SignInError("logout_token_names_nobody", "")
-    issued = datetime.fromtimestamp(int(claims["iat"]), tz=utcnow().tzinfo)
-    if issued < utcnow() - LOGOUT_TOKEN_MAX_AGE:
+    issued = datetime.fromtimestamp(int(claims["iat"]), tz=clock.now().tzinfo)
+    if issued < clock.now() - LOGOUT_TOKEN_MAX_AGE:
         raise SignInError("logout_token_too_old", "")
     return dict(claims)
 
@@ -277,7 +280,9 @@ def record_logout_token(db: Session, issuer: str, jti: str) -> None:
     """Remember a logout token acted on; raise if it was used before, here or by another
     process at the same moment."""
     db.execute(
-        delete(LogoutTokenUse).where(LogoutTokenUse.used_at < utcnow() - 2 * LOGOUT_TOKEN_MAX_AGE)
+        delete(LogoutTokenUse).where(
+            LogoutTokenUse.used_at < clock.now() - 2 * LOGOUT_TOKEN_MAX_AGE
+        )
     )
     try:
         with db.begin_nested():

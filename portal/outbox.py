@@ -16,7 +16,8 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal.db import Base, UtcDateTime, utcnow
+from portal import clock
+from portal.db import Base, UtcDateTime
 
 
 class OutboxEmail(Base):
@@ -26,9 +27,9 @@ class OutboxEmail(Base):
     to_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     # Claimed by a worker until then, so two workers never send the same email.
@@ -105,7 +106,7 @@ def send_due(
     Failures are recorded on the email and retried later, never raised: one bad address or a
     mail server that is down must not stop the worker.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     claimed = _claim(db, now, batch)
     if not claimed:
         return SendReport()

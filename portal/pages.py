@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from flask import abort, flash, redirect, render_template, request
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
 from wtforms import HiddenField
@@ -15,16 +14,8 @@ from wtforms import HiddenField
 from portal.db import get_db
 from portal.errors import DomainError, EditConflict
 
-if TYPE_CHECKING:
-    from agencies.models import User
-
 T = TypeVar("T")
 PER_PAGE = 25
-
-
-def me() -> User:
-    """The person signed in: every route but the sign-in pages runs only for one."""
-    return cast("User", current_user._get_current_object())  # type: ignore[attr-defined]
 
 
 def get_or_404(model: type[T], id_: int) -> T:

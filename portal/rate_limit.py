@@ -10,7 +10,8 @@ from sqlalchemy import CursorResult, Integer, String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal.db import Base, UtcDateTime, utcnow
+from portal import clock
+from portal.db import Base, UtcDateTime
 
 
 class RateLimitWindow(Base):
@@ -58,5 +59,5 @@ def hit(db: Session, key: str, window_seconds: int) -> None:
 
 
 def _window(window_seconds: int) -> datetime:
-    now = utcnow()
+    now = clock.now()
     return datetime.fromtimestamp(now.timestamp() // window_seconds * window_seconds, tz=now.tzinfo)

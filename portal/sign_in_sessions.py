@@ -9,7 +9,8 @@ from authlib.common.security import generate_token
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal.db import Base, UtcDateTime, utcnow
+from portal import clock
+from portal.db import Base, UtcDateTime
 
 # Writing last_seen_at on every request would make every page a database write.
 _TOUCH_INTERVAL = timedelta(seconds=60)
@@ -20,8 +21,8 @@ class SignInSession(Base):
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(40))
     # Sent back to the provider at sign-out so it knows whose session to end.
@@ -33,7 +34,7 @@ class SignInSession(Base):
 def start(
     db: Session, user_id: int, id_token: str | None, provider_sid: str | None = None
 ) -> SignInSession:
-    now = utcnow()
+    now = clock.now()
     sign_in_session = SignInSession(
         id=generate_token(43),
         user_id=user_id,
@@ -55,7 +56,7 @@ def check(
         return "unknown"
     if sign_in_session.ended_at is not None:
         return sign_in_session.end_reason or "ended"
-    now = utcnow()
+    now = clock.now()
     if now - sign_in_session.last_seen_at > idle:
         end(sign_in_session, "idle_timeout")
         return "idle_timeout"
@@ -69,5 +70,5 @@ def check(
 
 def end(sign_in_session: SignInSession, reason: str) -> None:
     if sign_in_session.ended_at is None:
-        sign_in_session.ended_at = utcnow()
+        sign_in_session.ended_at = clock.now()
         sign_in_session.end_reason = reason

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
+
+
+def path_for(endpoint: str, **values: Any) -> str:
+    """A page's path on the portal, from its route: in a request or not (a worker telling
+    people about overdue actions has none), so a renamed route cannot leave a dead link."""
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    return current_app.config["PORTAL_BASE_URL"] + url_for(endpoint, **values)
+    return current_app.config["PORTAL_BASE_URL"] + path_for(endpoint, **values)

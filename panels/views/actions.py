@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from agencies.signed_in import me
 from panels import actions
-from panels.actions import Action, ActionFields, ActionState
-from panels.forms import ActionForm, ProgressForm, ResponseForm, today
-from panels.learning import LearningPoint
-from panels.panels import Panel
+from panels.action_plan_export import action_plan_csv as render_csv
+from panels.action_plan_export import action_plan_pdf as render_pdf
+from panels.actions import ActionFields
+from panels.forms import ActionForm, ProgressForm, ResponseForm
+from panels.models.actions import Action, ActionState
+from panels.models.learning import LearningPoint
+from panels.models.panels import Panel
 from panels.views import blueprint
-from portal import audit
+from portal import clock
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, confirm, get_or_404, me, paginate
+from portal.pages import REFUSED, Refused, attempt, confirm, get_or_404, paginate
 from portal.policy import ensure
 
 
@@ -44,7 +46,7 @@ def _fields(form: ActionForm) -> ActionFields:
         description=form.description.data or "",
         owner_agency_id=form.owner_agency.data or 0,
         owner_role=form.owner_role.data or "",
-        target_date=form.target_date.data or date.today(),
+        target_date=form.target_date.data or clock.today(),
         measure_of_success=form.measure_of_success.data or "",
         learning_point_id=form.learning_point.data,
     )
@@ -58,16 +60,14 @@ def action_plan(panel_id: int) -> Any:
         "panels/action_plan.html",
         panel=panel,
         page=paginate(actions.plan_of(panel.id)),
-        today=today(),
+        today=clock.today(),
     )
 
 
 @blueprint.get("/panels/<int:panel_id>/actions.csv")
 def action_plan_csv(panel_id: int) -> Any:
-    from panels.action_plan_export import action_plan_csv as render_csv
-
-    panel = _exported(panel_id, "csv")
-    body = render_csv(list(get_db().scalars(actions.plan_of(panel.id))), today())
+    panel = get_or_404(Panel, panel_id)
+    body = render_csv(_exported(panel, "csv"), clock.today())
     return Response(
         body.encode("utf-8-sig"),  # the byte-order mark makes Excel read the accents right
         mimetype="text/csv",
@@ -77,10 +77,8 @@ def action_plan_csv(panel_id: int) -> Any:
 
 @blueprint.get("/panels/<int:panel_id>/actions.pdf")
 def action_plan_pdf(panel_id: int) -> Any:
-    from panels.action_plan_export import action_plan_pdf as render_pdf
-
-    panel = _exported(panel_id, "pdf")
-    body = render_pdf(panel, list(get_db().scalars(actions.plan_of(panel.id))), today())
+    panel = get_or_404(Panel, panel_id)
+    body = render_pdf(panel, _exported(panel, "pdf"), clock.today())
     return Response(
         body,
         mimetype="application/pdf",
@@ -88,13 +86,12 @@ def action_plan_pdf(panel_id: int) -> Any:
     )
 
 
-def _exported(panel_id: int, kind: str) -> Panel:
-    panel = get_or_404(Panel, panel_id)
+def _exported(panel: Panel, kind: str) -> list[Action]:
     ensure("view", panel)
-    db = get_db()
-    audit.record(db, current_user.id, "action_plan.exported", "panel", panel.id, format=kind)
-    db.commit()
-    return panel
+    plan = attempt(None, lambda: actions.export_plan(get_db(), me(), panel, kind))
+    if isinstance(plan, Refused):
+        abort(403)
+    return plan
 
 
 def _name(panel: Panel) -> str:
@@ -104,7 +101,7 @@ def _name(panel: Panel) -> str:
 @blueprint.route("/panels/<int:panel_id>/actions/new", methods=["GET", "POST"])
 def action_new(panel_id: int) -> Any:
     panel = get_or_404(Panel, panel_id)
-    ensure("manage", panel)
+    ensure("propose_action", panel)
     form = ActionForm()
     _offer(form, panel)
     if form.validate_on_submit():
@@ -121,7 +118,7 @@ def action_new(panel_id: int) -> Any:
 @blueprint.get("/actions/<int:action_id>")
 def action_detail(action_id: int) -> Any:
     action = _load(action_id, "view")
-    return render_template("panels/action.html", action=action, today=today())
+    return render_template("panels/action.html", action=action, today=clock.today())
 
 
 @blueprint.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])

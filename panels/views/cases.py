@@ -6,19 +6,20 @@ from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 
-from panels import cases
-from panels.cases import Case
+from agencies.signed_in import me
+from panels import cases, queries
 from panels.forms import CaseForm
+from panels.models.cases import Case
 from panels.views import blueprint
 from portal.db import get_db
-from portal.pages import REFUSED, Refused, attempt, get_or_404, me, paginate
+from portal.pages import REFUSED, Refused, attempt, get_or_404, paginate
 from portal.policy import ensure, require
 
 
 @blueprint.get("/cases")
 @require("list_panels")
 def case_list() -> Any:
-    query = cases.visible_cases(get_db(), me()).order_by(Case.created_at.desc())
+    query = queries.visible_cases(get_db(), me()).order_by(Case.created_at.desc())
     return render_template("panels/cases.html", page=paginate(query))
 
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from agencies.signed_in import me
 from panels import contributions
-from panels.contributions import SECTIONS, Contribution
 from panels.forms import ContributionForm, EventForm, ReturnForm
+from panels.models.contributions import SECTIONS, Contribution
 from panels.views import blueprint
 from portal.db import get_db
 from portal.errors import EditConflict
-from portal.pages import REFUSED, ButtonForm, attempt, confirm, get_or_404, me
+from portal.pages import REFUSED, ButtonForm, attempt, confirm, get_or_404
 from portal.policy import ensure
 from portal.templating import format_date
 

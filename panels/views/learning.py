@@ -9,11 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from agencies.models import Agency
+from agencies.signed_in import me
 from panels import learning
-from panels.cases import ProbationRegion
 from panels.forms import LearningForm, LibraryForm
-from panels.learning import LearningLevel, LearningPoint, LibraryFilter
-from panels.panels import Panel
+from panels.learning import LibraryFilter
+from panels.models.cases import ProbationRegion
+from panels.models.learning import LearningLevel, LearningPoint
+from panels.models.panels import Panel
 from panels.views import blueprint
 from portal import richtext
 from portal.db import get_db
@@ -25,7 +27,6 @@ from portal.pages import (
     attempt,
     confirm,
     get_or_404,
-    me,
     paginate,
 )
 from portal.policy import ensure, require

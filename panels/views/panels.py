@@ -5,21 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
-from agencies.models import Agency, User, UserStatus
-from panels import panels
-from panels.actions import Action
-from panels.cases import Case
-from panels.contributions import Contribution
-from panels.forms import InviteForm, MemberForm, PanelForm, today
-from panels.learning import LearningPoint
-from panels.panels import PANEL_TRANSITIONS, Panel, PanelMember, PanelRole, PanelState
-from panels.sessions import PanelSession
+from agencies.models import Agency, User
+from agencies.signed_in import me
+from panels import panels, queries
+from panels.forms import InviteForm, MemberForm, PanelForm
+from panels.models.actions import Action
+from panels.models.cases import Case
+from panels.models.contributions import Contribution
+from panels.models.learning import LearningPoint
+from panels.models.panels import PANEL_TRANSITIONS, Panel, PanelMember, PanelRole, PanelState
+from panels.models.sessions import PanelSession
 from panels.views import blueprint
+from portal import clock, state_machine
 from portal.db import get_db
-from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404, me, paginate
+from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404, paginate
 from portal.policy import ensure, require
 
 # What the button that moves a panel into each state says.
@@ -35,9 +36,9 @@ MOVE_LABELS = {
 @blueprint.get("/panels")
 @require("list_panels")
 def panel_list() -> Any:
-    query = panels.visible_panels(get_db(), me()).order_by(Panel.created_at.desc())
+    query = queries.visible_panels(get_db(), me()).order_by(Panel.created_at.desc())
     page = paginate(query)
-    progress = panels.progress(get_db(), [panel.id for panel in page.items], today())
+    progress = queries.progress(get_db(), [panel.id for panel in page.items], clock.today())
     return render_template("panels/panels.html", page=page, progress=progress)
 
 
@@ -92,8 +93,8 @@ def panel_detail(panel_id: int) -> Any:
             select(Action).where(Action.panel_id == panel.id).order_by(Action.target_date)
         ).all(),
         moves=[(state, MOVE_LABELS[state]) for state in sorted(PANEL_TRANSITIONS[panel.state])],
-        progress=panels.progress(db, [panel.id], today())[panel.id],
-        today=today(),
+        progress=queries.progress(db, [panel.id], clock.today())[panel.id],
+        today=clock.today(),
         form=ButtonForm(),
     )
 
@@ -160,7 +161,7 @@ def panel_members(panel_id: int) -> Any:
     # Agency leads name their own representatives; observers are the chair's choice alone.
     ensure("manage" if role is PanelRole.OBSERVER else "nominate", panel)
     form = MemberForm(role=role.value)
-    candidates = _candidates(panel, role)
+    candidates = queries.candidates(get_db(), me(), panel, role)
     form.user.choices = [
         (person.id, f"{person.name}, {person.agency.name}") for person in candidates
     ]
@@ -176,23 +177,6 @@ def panel_members(panel_id: int) -> Any:
     return render_template(
         "panels/members.html", form=form, panel=panel, role=role, candidates=candidates
     )
-
-
-def _candidates(panel: Panel, role: PanelRole) -> list[User]:
-    """Approved people who could be added: of invited agencies (a lead: their own only)."""
-    on_panel = {member.user_id for member in panel.members}
-    query = select(User).where(User.status == UserStatus.APPROVED).order_by(User.name)
-    if role is PanelRole.REPRESENTATIVE:
-        agencies = {invitation.agency_id for invitation in panel.invitations}
-        if panel.chair_id != current_user.id:
-            agencies &= {current_user.agency_id}
-        query = query.where(User.agency_id.in_(agencies))
-    return [
-        person
-        for person in get_db().scalars(query)
-        if person.id not in on_panel
-        and (role is PanelRole.REPRESENTATIVE or person.has_role("observer"))  # type: ignore[arg-type]
-    ]
 
 
 @blueprint.route("/panels/<int:panel_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
@@ -221,7 +205,7 @@ def panel_move(panel_id: int) -> Any:
         state = PanelState(request.values.get("value", ""))
     except ValueError:
         abort(400)
-    if state not in PANEL_TRANSITIONS[panel.state]:
+    if not state_machine.allowed(PANEL_TRANSITIONS, panel.state, state):
         abort(400)
     form = ButtonForm(value=state.value)
     if form.validate_on_submit():

@@ -7,15 +7,18 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
+from agencies.signed_in import me
 from panels import sessions
 from panels.forms import MinutesForm, SessionForm
-from panels.panels import Panel
-from panels.sessions import Attendance, PanelSession
+from panels.ical import session_ics
+from panels.minutes_pdf import minutes_pdf
+from panels.models.panels import Panel
+from panels.models.sessions import Attendance, PanelSession
 from panels.views import blueprint
+from portal.clock import LONDON
 from portal.db import get_db
-from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404, me
+from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404
 from portal.policy import ensure
-from portal.templating import LONDON
 
 
 def _load(session_id: int, action: str) -> PanelSession:
@@ -157,8 +160,6 @@ def session_publish(session_id: int) -> Any:
 
 @blueprint.get("/sessions/<int:session_id>/minutes.pdf")
 def session_minutes_pdf(session_id: int) -> Any:
-    from panels.minutes_pdf import minutes_pdf
-
     session = _load(session_id, "view_minutes")
     name = f"minutes-{session.panel.case.reference}-{session.starts_at.astimezone(UTC):%Y%m%d}.pdf"
     return Response(
@@ -170,8 +171,6 @@ def session_minutes_pdf(session_id: int) -> Any:
 
 @blueprint.get("/sessions/<int:session_id>/calendar.ics")
 def session_calendar(session_id: int) -> Any:
-    from panels.ical import session_ics
-
     session = _load(session_id, "view")
     url = url_for(".session_detail", session_id=session.id, _external=True)
     return Response(

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from agencies import agencies, users
 from agencies.models import Agency, Role, User, UserStatus
+from portal import clock
 from portal.app import create_app
 from portal.audit import AuditEvent
-from portal.db import utcnow
 from portal.sign_in_sessions import SignInSession
 from tests.conftest import csrf_token
 from tests.support import people
@@ -216,7 +216,7 @@ def test_sessions_end_after_idle_time_and_at_their_absolute_limit(
 ) -> None:
     sign_in(client, "probation", "grace")
     sign_in_session = db.scalars(select(SignInSession)).one()
-    setattr(sign_in_session, field, utcnow() - age)
+    setattr(sign_in_session, field, clock.now() - age)
     db.commit()
     response = client.get("/")
     assert response.status_code == 302
@@ -229,7 +229,7 @@ def test_a_session_just_inside_its_idle_time_goes_on(
 ) -> None:
     sign_in(client, "probation", "grace")
     sign_in_session = db.scalars(select(SignInSession)).one()
-    sign_in_session.last_seen_at = utcnow() - timedelta(minutes=29)
+    sign_in_session.last_seen_at = clock.now() - timedelta(minutes=29)
     db.commit()
     assert client.get("/").status_code == 200
 

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from agencies.models import Agency, User
 from panels.action_plan_export import COLUMNS, action_plan_csv, action_plan_pdf
-from panels.actions import Action, ActionState, ActionUpdate
-from panels.cases import Case
-from panels.panels import Panel
+from panels.models.actions import Action, ActionState, ActionUpdate
+from panels.models.cases import Case
+from panels.models.panels import Panel
 
 TODAY = date(2026, 11, 25)
 POLICE = Agency(name="Northshire Police")

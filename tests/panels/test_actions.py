@@ -10,9 +10,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from panels import actions, panels
-from panels.actions import ACTION_TRANSITIONS, Action, ActionFields, ActionState
-from panels.panels import PanelState
+from panels import actions, panels, queries
+from panels.actions import ActionFields
+from panels.models.actions import ACTION_TRANSITIONS, Action, ActionState
+from panels.models.panels import PanelState
 from portal import outbox
 from portal.errors import DomainError
 from portal.notices import Notice
@@ -102,9 +103,9 @@ def test_overdue_actions_are_flagged_and_reminded_once(db: Session, world: World
     on_time = propose(db, world, due=10)
     db.flush()
     assert late.is_overdue(date.today()) and not on_time.is_overdue(date.today())
-    overdue = db.scalars(actions.overdue_for(db, world["observer"], date.today())).all()
+    overdue = db.scalars(queries.overdue_for(db, world["observer"], date.today())).all()
     assert overdue == [late]
-    assert db.scalars(actions.overdue_for(db, world["outsider"], date.today())).all() == []
+    assert db.scalars(queries.overdue_for(db, world["outsider"], date.today())).all() == []
     assert actions.remind_overdue(db, date.today()) == 1
     assert actions.remind_overdue(db, date.today()) == 0
     db.flush()

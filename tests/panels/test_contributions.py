@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels import contributions
-from panels.contributions import (
+from panels.models.contributions import (
     CONTRIBUTION_TRANSITIONS,
     Contribution,
     ContributionRevision,

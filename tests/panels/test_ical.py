@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
-from panels.cases import Case
 from panels.ical import session_ics
-from panels.panels import Panel
-from panels.sessions import PanelSession
+from panels.models.cases import Case
+from panels.models.panels import Panel
+from panels.models.sessions import PanelSession
 
 URL = "https://portal.example.gov.uk/panels/4/sessions/9"
 

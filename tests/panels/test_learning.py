@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels import learning
-from panels.cases import ProbationRegion
-from panels.learning import LearningLevel, LearningPoint, LibraryFilter, Theme
+from panels.learning import LibraryFilter
+from panels.models.cases import ProbationRegion
+from panels.models.learning import LearningLevel, LearningPoint, Theme
 from portal.errors import DomainError
 from portal.policy import can
 from tests.support.world import World

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from agencies.models import Role
 from panels import actions, learning, panels
-from panels.actions import ActionFields, ActionState
-from panels.learning import LearningLevel
-from panels.panels import PanelRole, PanelState
+from panels.actions import ActionFields
+from panels.models.actions import Action, ActionState
+from panels.models.learning import LearningLevel
+from panels.models.panels import PanelRole, PanelState
 from tests.support import people
 from tests.support.people import signed_in_as
 from tests.support.world import World, a_case
@@ -54,7 +55,7 @@ def add_panels(db: Session, world: World, numbers: range) -> None:
         _action(db, world, panel, days=-1)
 
 
-def _action(db: Session, world: World, panel, days: int) -> actions.Action:  # type: ignore[no-untyped-def]
+def _action(db: Session, world: World, panel, days: int) -> Action:  # type: ignore[no-untyped-def]
     return actions.propose(
         db,
         world["chair"],

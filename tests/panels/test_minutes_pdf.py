@@ -10,10 +10,10 @@ from typing import Any
 from pypdf import PageObject, PdfReader
 
 from agencies.models import Agency, User
-from panels.cases import Case
 from panels.minutes_pdf import minutes_pdf
-from panels.panels import Panel
-from panels.sessions import Attendance, PanelSession, SessionAttendee
+from panels.models.cases import Case
+from panels.models.panels import Panel
+from panels.models.sessions import Attendance, PanelSession, SessionAttendee
 from portal.templating import format_date
 
 POLICE = Agency(name="Northshire Police")

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from panels.contributions import Contribution
+from panels.models.contributions import Contribution
 from tests.support.people import signed_in_as
 from tests.support.world import World
 

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels import actions, panels
-from panels.actions import ActionFields, ActionState
-from panels.panels import PANEL_TRANSITIONS, PanelRole, PanelState
+from panels.actions import ActionFields
+from panels.models.actions import Action, ActionState
+from panels.models.panels import PANEL_TRANSITIONS, PanelRole, PanelState
 from portal.audit import AuditEvent
 from portal.errors import DomainError
 from portal.notices import Notice
@@ -128,7 +129,7 @@ def test_the_chair_cannot_be_removed(db: Session, world: World) -> None:
         panels.remove_member(db, world["chair"], world.panel, chair_member)
 
 
-def _action(db: Session, world: World, agency: str = "police") -> actions.Action:
+def _action(db: Session, world: World, agency: str = "police") -> Action:
     from datetime import date
 
     return actions.propose(

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels import actions, contributions, learning, panels, sessions
-from panels.actions import Action, ActionFields, ActionState
-from panels.contributions import Contribution
-from panels.learning import LearningLevel
-from panels.panels import Panel, PanelState
+from panels.actions import ActionFields
+from panels.models.actions import Action, ActionState
+from panels.models.contributions import Contribution
+from panels.models.learning import LearningLevel
+from panels.models.panels import Panel, PanelState
 from portal.notices import Notice
 from tests.conftest import csrf_token
 from tests.support.access_table import ANONYMOUS, Form, Shown, everything, fill, untried
@@ -422,5 +423,6 @@ def test_each_person_gets_what_the_policy_says(
     assert not wrong, f"{persona}:\n" + "\n".join(wrong)
 
 
-def test_the_table_has_every_panel_route(app: Flask) -> None:
+def test_the_table_has_every_panel_and_home_page_route(app: Flask) -> None:
     assert untried(app, ROUTES, "panels") == set()
+    assert untried(app, ROUTES, "home") == set()

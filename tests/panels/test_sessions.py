@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from panels import sessions
-from panels.sessions import Attendance, PanelSession
+from panels import queries, sessions
+from panels.models.sessions import Attendance, PanelSession
 from portal.errors import DomainError
 from portal.notices import Notice
 from portal.policy import can
@@ -104,6 +104,6 @@ def test_upcoming_sessions_are_those_of_my_panels(db: Session, world: World) -> 
     schedule(db, world)
     db.flush()
     now = datetime(2026, 11, 1, tzinfo=UTC)
-    assert len(sessions.upcoming_for(db, world["police_rep"], now)) == 1
-    assert sessions.upcoming_for(db, world["other_member"], now) == []
-    assert sessions.upcoming_for(db, world["police_rep"], datetime(2027, 1, 1, tzinfo=UTC)) == []
+    assert len(queries.upcoming_for(db, world["police_rep"], now)) == 1
+    assert queries.upcoming_for(db, world["other_member"], now) == []
+    assert queries.upcoming_for(db, world["police_rep"], datetime(2027, 1, 1, tzinfo=UTC)) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from panels.panels import PanelRole, PanelState
+from panels.models.panels import PanelRole, PanelState
 from portal.policy import can
 
 

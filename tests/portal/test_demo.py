@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agencies.models import AgencyKind, IdentityProvider, Role, User
-from panels.panels import Panel, PanelState
+from panels.models.panels import Panel, PanelState
 from portal import demo
 from portal.demo import DEMO_AGENCIES, local_provider, provider_config
+from portal.notices import Notice
+from portal.outbox import OutboxEmail
 from tests.support import local_provider as provider_pages
 from tests.support.providers import sign_in
 
@@ -77,3 +79,16 @@ def test_demo_people_are_listed_with_who_they_are_on_their_providers_page(
         assert f'value="{person.subject}"' in page
         assert person.name in page and person.description in page
     assert "new starter" in page
+
+
+def test_every_link_the_demo_told_someone_about_leads_to_a_page(app: Flask, db: Session) -> None:
+    with app.app_context():
+        demo.seed(db)
+    links = set(db.scalars(select(Notice.link)))
+    assert len(links) > 5
+    adapter = app.url_map.bind("")
+    for link in links:
+        endpoint, _values = adapter.match(link, method="GET")  # raises if no route has it
+        assert endpoint.split(".")[0] in {"panels", "extracts", "home", "agencies"}
+    emails = db.scalars(select(OutboxEmail.body)).all()
+    assert emails and all(app.config["PORTAL_BASE_URL"] + "/" in body for body in emails)

@@ -18,9 +18,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import outbox
+from portal import clock, outbox
 from portal.config import from_environment
-from portal.db import utcnow
 from portal.outbox import MAX_ATTEMPTS, OutboxEmail, SmtpSettings
 from tests.support.postgres import free_port
 
@@ -133,7 +132,7 @@ def test_a_refused_email_is_retried_after_the_back_off_and_then_delivered(
 ) -> None:
     email = _queued(db)
     mail_server.refuse_next = 1
-    now = utcnow()
+    now = clock.now()
 
     refused = outbox.send_due(db, settings, now=now)
     assert refused == outbox.SendReport(failed=1)
@@ -157,7 +156,7 @@ def test_back_off_grows_with_each_failure(
 ) -> None:
     email = _queued(db)
     mail_server.refuse_next = 3
-    now = utcnow()
+    now = clock.now()
     waits = []
     for _ in range(3):
         outbox.send_due(db, settings, now=now)
@@ -174,7 +173,7 @@ def test_an_email_is_given_up_after_the_last_attempt(
 ) -> None:
     email = _queued(db)
     mail_server.refuse_next = 1000
-    now = utcnow()
+    now = clock.now()
     reports = []
     for _ in range(MAX_ATTEMPTS):
         reports.append(outbox.send_due(db, settings, now=now))
@@ -229,7 +228,7 @@ def test_an_email_claimed_by_another_worker_is_not_sent(
     db: Session, mail_server: MailServer, settings: SmtpSettings
 ) -> None:
     email = _queued(db)
-    now = utcnow()
+    now = clock.now()
     email.locked_until = now + timedelta(minutes=5)
     db.commit()
 
@@ -288,7 +287,7 @@ def test_the_worker_signs_in_to_the_server_when_configured(db: Session) -> None:
         wrong = replace(settings, password="wrong-password")
 
         assert outbox.send_due(db, wrong) == outbox.SendReport(failed=1)
-        assert outbox.send_due(db, settings, now=utcnow() + timedelta(minutes=1)) == (
+        assert outbox.send_due(db, settings, now=clock.now() + timedelta(minutes=1)) == (
             outbox.SendReport(sent=1)
         )
     finally:

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from agencies import agencies
 from agencies.models import Agency, AgencyKind, Role, User
 from panels import cases, panels
-from panels.cases import Case, OffenceCategory, ProbationRegion, ReviewStatus
-from panels.panels import Panel, PanelRole, PanelState
+from panels.models.cases import Case, OffenceCategory, ProbationRegion, ReviewStatus
+from panels.models.panels import Panel, PanelRole, PanelState
 from tests.support import people
 
 

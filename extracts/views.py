@@ -1,5 +1,5 @@
-"""Pages for a case's review, its parties, and its redacted extracts: preparing, approving,
-issuing, and reading them as their recipient."""
+"""The extracts area's blueprint: pages for a case's review, its parties, and its redacted
+extracts: preparing, approving, issuing, and reading them as their recipient."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from agencies.models import Agency, User, UserStatus
-from panels import extracts, reviews
-from panels.cases import Case
-from panels.extracts import Decision, Extract, ExtractIssue, ExtractRedaction
-from panels.forms import (
+from agencies.signed_in import me
+from extracts import extracts, reviews
+from extracts.forms import (
     AddRedactionForm,
     CommentForm,
     ExpiryForm,
@@ -25,11 +24,21 @@ from panels.forms import (
     SendBackForm,
     StartExtractForm,
 )
-from panels.reviews import CaseParty, PartyRole, ReviewDocument
+from extracts.models import (
+    CaseParty,
+    Decision,
+    Extract,
+    ExtractIssue,
+    ExtractRedaction,
+    PartyRole,
+    ReviewDocument,
+)
+from panels.models.cases import Case
+from portal import clock
+from portal.clock import LONDON
 from portal.db import get_db
-from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404, me
+from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404
 from portal.policy import ensure, require
-from portal.templating import LONDON
 
 blueprint = Blueprint("extracts", __name__)
 
@@ -85,15 +94,13 @@ def review(case_id: int) -> Any:
 
 @blueprint.get("/reviews/<int:document_id>/original")
 def review_original(document_id: int) -> Any:
-    from portal import audit
-
     document = get_or_404(ReviewDocument, document_id)
     ensure("view_original", document)
-    db = get_db()
-    audit.record(db, current_user.id, "review.original_downloaded", "review_document", document.id)
-    db.commit()
+    original = attempt(None, lambda: reviews.open_original(get_db(), me(), document))
+    if isinstance(original, Refused):
+        abort(403)
     return Response(
-        document.original,
+        original,
         mimetype=document.content_type or "application/octet-stream",
         headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
     )
@@ -175,25 +182,39 @@ def _marked(extract: Extract) -> list[dict[str, Any]]:
     """Each section as pieces of text, those to redact carrying their redaction."""
     result = []
     for index, section in enumerate(reviews.sections_of(extract.document)):
-        rows = sorted(
+        shown = sorted(
             (
-                r
-                for r in extract.redactions
-                if r.section == index and r.decision is not Decision.REJECTED
+                extract_redaction
+                for extract_redaction in extract.redactions
+                if extract_redaction.section == index
+                and extract_redaction.decision is not Decision.REJECTED
             ),
-            key=lambda r: (r.start, -r.end),
+            key=lambda extract_redaction: (extract_redaction.start, -extract_redaction.end),
         )
         pieces: list[tuple[str, ExtractRedaction | None]] = []
         at = 0
-        for row in rows:
-            if row.start < at:
+        for extract_redaction in shown:
+            if extract_redaction.start < at:
                 continue  # overlaps one already shown; it is still listed below
-            pieces.append((section.text[at : row.start], None))
-            pieces.append((section.text[row.start : row.end], row))
-            at = row.end
+            pieces.append((section.text[at : extract_redaction.start], None))
+            pieces.append(
+                (
+                    section.text[extract_redaction.start : extract_redaction.end],
+                    extract_redaction,
+                )
+            )
+            at = extract_redaction.end
         pieces.append((section.text[at:], None))
         result.append({"index": index, "heading": section.heading, "pieces": pieces})
     return result
+
+
+def _undecided(extract: Extract) -> int:
+    return sum(
+        1
+        for extract_redaction in extract.redactions
+        if extract_redaction.decision is Decision.PROPOSED
+    )
 
 
 @blueprint.get("/extracts/<int:extract_id>")
@@ -205,7 +226,7 @@ def extract_detail(extract_id: int) -> Any:
         sections=_marked(extract),
         form=ButtonForm(),
         add_form=AddRedactionForm(),
-        undecided=sum(1 for r in extract.redactions if r.decision is Decision.PROPOSED),
+        undecided=_undecided(extract),
     )
 
 
@@ -264,7 +285,7 @@ def extract_add(extract_id: int) -> Any:
         sections=_marked(extract),
         form=ButtonForm(),
         add_form=form,
-        undecided=sum(1 for r in extract.redactions if r.decision is Decision.PROPOSED),
+        undecided=_undecided(extract),
     )
 
 
@@ -334,40 +355,43 @@ def extract_issue(extract_id: int) -> Any:
 
 @blueprint.route("/extract-issues/<int:issue_id>/revoke", methods=["GET", "POST"])
 def issue_revoke(issue_id: int) -> Any:
-    row = get_or_404(ExtractIssue, issue_id)
-    ensure("control", row)
+    extract_issue = get_or_404(ExtractIssue, issue_id)
+    ensure("control", extract_issue)
+    recipient = extract_issue.recipient.name
     return confirm(
-        lambda: extracts.revoke(get_db(), me(), row),
-        title=f"Withdraw {row.recipient.name}'s extract?",
+        lambda: extracts.revoke(get_db(), me(), extract_issue),
+        title=f"Withdraw {recipient}'s extract?",
         detail="They will no longer be able to open it. This cannot be undone: issue it again "
         "if needed.",
         button="Withdraw extract",
-        done=f"{row.recipient.name} can no longer open the extract.",
-        back=url_for(".extract_detail", extract_id=row.extract_id),
+        done=f"{recipient} can no longer open the extract.",
+        back=url_for(".extract_detail", extract_id=extract_issue.extract_id),
         warning=True,
     )
 
 
 @blueprint.route("/extract-issues/<int:issue_id>/expiry", methods=["GET", "POST"])
 def issue_expiry(issue_id: int) -> Any:
-    row = get_or_404(ExtractIssue, issue_id)
-    ensure("control", row)
+    extract_issue = get_or_404(ExtractIssue, issue_id)
+    ensure("control", extract_issue)
     form = ExpiryForm()
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: extracts.set_expiry(get_db(), me(), row, _end_of(form.expires_on.data)),
+            lambda: extracts.set_expiry(
+                get_db(), me(), extract_issue, _end_of(form.expires_on.data)
+            ),
         )
         if outcome is not REFUSED:
             flash("The expiry has been saved.", "success")
-            return redirect(url_for(".extract_detail", extract_id=row.extract_id))
-    return render_template("extracts/expiry.html", form=form, row=row)
+            return redirect(url_for(".extract_detail", extract_id=extract_issue.extract_id))
+    return render_template("extracts/expiry.html", form=form, extract_issue=extract_issue)
 
 
 @blueprint.get("/my-extracts")
 @require("view_dashboard")
 def my_extracts() -> Any:
-    rows = (
+    extract_issues = (
         get_db()
         .scalars(
             select(ExtractIssue)
@@ -376,44 +400,49 @@ def my_extracts() -> Any:
         )
         .all()
     )
-    return render_template("extracts/mine.html", rows=rows, now=extracts.utcnow())
+    return render_template("extracts/mine.html", extract_issues=extract_issues, now=clock.now())
 
 
 def _opened(issue_id: int, how: str) -> ExtractIssue:
-    row = get_or_404(ExtractIssue, issue_id)
-    ensure("read", row)
-    attempt(None, lambda: extracts.open_issue(get_db(), me(), row, how))
-    return row
+    extract_issue = get_or_404(ExtractIssue, issue_id)
+    ensure("read", extract_issue)
+    attempt(None, lambda: extracts.open_issue(get_db(), me(), extract_issue, how))
+    return extract_issue
 
 
 @blueprint.route("/my-extracts/<int:issue_id>", methods=["GET", "POST"])
 def my_extract(issue_id: int) -> Any:
-    row = get_or_404(ExtractIssue, issue_id)
-    ensure("read", row)
+    extract_issue = get_or_404(ExtractIssue, issue_id)
+    ensure("read", extract_issue)
     form = CommentForm()
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: extracts.comment(get_db(), me(), row, form.text.data or ""),
+            lambda: extracts.comment(get_db(), me(), extract_issue, form.text.data or ""),
         )
         if outcome is not REFUSED:
             flash("Your comment has been sent to the chair.", "success")
-            return redirect(url_for(".my_extract", issue_id=row.id))
+            return redirect(url_for(".my_extract", issue_id=extract_issue.id))
     else:
-        attempt(None, lambda: extracts.open_issue(get_db(), me(), row, "viewed"))
+        attempt(None, lambda: extracts.open_issue(get_db(), me(), extract_issue, "viewed"))
     return render_template(
-        "extracts/read.html", row=row, sections=json.loads(row.sections), form=form
+        "extracts/read.html",
+        extract_issue=extract_issue,
+        sections=json.loads(extract_issue.sections),
+        form=form,
     )
 
 
 @blueprint.get("/my-extracts/<int:issue_id>.pdf")
 def my_extract_pdf(issue_id: int) -> Any:
-    row = _opened(issue_id, "downloaded")
+    extract_issue = _opened(issue_id, "downloaded")
     return Response(
-        row.pdf,
+        extract_issue.pdf,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="{row.extract.reference}.pdf"',
+            "Content-Disposition": (
+                f'attachment; filename="{extract_issue.extract.reference}.pdf"'
+            ),
             "Cache-Control": "no-store",
         },
     )

@@ -1,4 +1,5 @@
-"""What waits for someone on their home page, in a fixed number of queries."""
+"""What waits for someone on their home page, from panels and extracts alike, in a fixed
+number of queries."""
 
 from __future__ import annotations
 
@@ -9,22 +10,22 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from agencies.models import Role, User
-from panels import learning, sessions
-from panels.actions import Action, ActionState, overdue_for
-from panels.contributions import Contribution, ContributionState
-from panels.extracts import Extract, ExtractIssue, awaiting_approval_by, issued_to
-from panels.learning import LearningPoint
-from panels.panels import (
+from extracts.extracts import awaiting_approval_by, issued_to
+from extracts.models import Extract, ExtractIssue
+from panels.learning import shared_with
+from panels.models.actions import Action, ActionState
+from panels.models.contributions import Contribution, ContributionState
+from panels.models.learning import LearningPoint
+from panels.models.panels import (
     CONTRIBUTING,
     DELIVERING,
     Invitation,
     Panel,
     PanelMember,
     PanelRole,
-    Progress,
-    progress,
 )
-from panels.sessions import PanelSession
+from panels.models.sessions import PanelSession
+from panels.queries import Progress, overdue_for, progress, upcoming_for
 from portal import notices
 from portal.notices import Notice
 
@@ -56,8 +57,8 @@ def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
         overdue=list(
             db.scalars(overdue_for(db, user, today).options(_with_case()).limit(SHOWN)).unique()
         ),
-        sessions=sessions.upcoming_for(db, user, now),
-        shared_learning=list(db.scalars(learning.shared_with(user.agency_id).limit(5)).unique()),
+        sessions=upcoming_for(db, user, now),
+        shared_learning=list(db.scalars(shared_with(user.agency_id).limit(5)).unique()),
         chaired=list(
             db.scalars(
                 select(Panel)

@@ -1,5 +1,5 @@
-"""The SFO review document of a case, kept as uploaded, and its text in sections; and the
-known parties of the case, whom redaction must hide."""
+"""A case's SFO review document: reading an upload's text and cutting it into sections, keeping
+it, and naming the parties of the case whom redaction must hide."""
 
 from __future__ import annotations
 
@@ -7,81 +7,22 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 
+import docx
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, select
-from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from agencies.models import Agency, User
-from panels.cases import Case
+from agencies.models import User
+from extracts.models import CaseParty, PartyRole, ReviewDocument
+from panels.models.cases import Case
 from portal import audit
-from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
 from portal.errors import DomainError
 from portal.policy import authorise
 
 MAX_BYTES = 10 * 1024 * 1024
 ACCEPTED = {".docx": "Word document", ".txt": "plain text", ".pdf": "PDF with text"}
-
-
-class PartyRole(LabelledEnum):
-    PERSON_ON_PROBATION = "person_on_probation"
-    VICTIM = "victim"
-    FAMILY_MEMBER = "family_member"
-    STAFF = "staff"
-    OTHER = "other"
-
-    @staticmethod
-    def _labels() -> dict[PartyRole, str]:
-        return {
-            PartyRole.PERSON_ON_PROBATION: "Person on probation",
-            PartyRole.VICTIM: "Victim",
-            PartyRole.FAMILY_MEMBER: "Family member",
-            PartyRole.STAFF: "Member of staff",
-            PartyRole.OTHER: "Other person",
-        }
-
-
-class ReviewDocument(Base):
-    """The review as uploaded: the original is for the chair alone, never for practitioners."""
-
-    __tablename__ = "review_documents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    # Loaded only when asked for: lists of documents must not drag megabytes along.
-    original: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    sections: Mapped[list[dict[str, str]]] = mapped_column(JSON)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-    case: Mapped[Case] = relationship()
-    uploaded_by: Mapped[User] = relationship()
-
-
-class CaseParty(Base):
-    """Someone named in the review whose name must not reach the extract's readers."""
-
-    __tablename__ = "case_parties"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[PartyRole] = mapped_column(enum_column(PartyRole, "party_role"))
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    # A member of staff who is a portal user: their own extract may show their name.
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-    agency: Mapped[Agency | None] = relationship(lazy="joined")
-
-
-# Reading documents ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -126,8 +67,6 @@ def _plain_text(data: bytes) -> str:
 
 
 def _docx_text(data: bytes) -> str:
-    import docx
-
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -167,9 +106,6 @@ def split_sections(text: str) -> list[Section]:
     return sections
 
 
-# Operations -----------------------------------------------------------------------------
-
-
 def keep_review(
     db: Session, actor: User, case: Case, filename: str, content_type: str, data: bytes
 ) -> ReviewDocument:
@@ -198,6 +134,13 @@ def keep_review(
         size=document.size,
     )
     return document
+
+
+def open_original(db: Session, actor: User, document: ReviewDocument) -> bytes:
+    """The review as uploaded, unredacted, for someone who prepares extracts: audited."""
+    authorise(actor, "view_original", document, "You cannot read the unredacted review.")
+    audit.record(db, actor.id, "review.original_downloaded", "review_document", document.id)
+    return document.original
 
 
 def latest_review(db: Session, case_id: int) -> ReviewDocument | None:

@@ -13,11 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.models import Role, User
-from panels import extracts, reviews
-from panels.extracts import Decision, Extract, ExtractState
-from panels.reviews import PartyRole
+from extracts import extracts, reviews
+from extracts.models import Decision, Extract, ExtractState, PartyRole
+from portal import clock
 from portal.audit import AuditEvent
-from portal.db import utcnow
 from portal.errors import DomainError
 from tests.support import people
 from tests.support.people import signed_in_as
@@ -201,7 +200,7 @@ def test_only_the_recipient_and_the_chair_read_it_while_it_is_open(
     assert reads.count("extract.viewed") == 2 and reads.count("extract.downloaded") == 1
 
     with app.test_request_context():
-        extracts.set_expiry(db, world["chair"], row, utcnow() - timedelta(minutes=1))
+        extracts.set_expiry(db, world["chair"], row, clock.now() - timedelta(minutes=1))
         db.commit()
     assert mine.get(url).status_code == 403
     with app.test_request_context():

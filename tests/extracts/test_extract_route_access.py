@@ -1,5 +1,5 @@
 """Every review and extract page, for every kind of person: each gets what the README's table
-and the rules in panels/access.py say, no more.
+and the rules in extracts/access.py say, no more.
 
 Those who prepare extracts for `world.case` are the chair of its panel and a disclosure lead of
 the chair's agency (probation); a disclosure lead of police is not one of them. The records are
@@ -22,10 +22,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.models import Role, User
-from panels import extracts, reviews
-from panels.extracts import Decision, Extract, ExtractIssue, ExtractState, FactualComment
-from panels.reviews import PartyRole
-from portal.db import utcnow
+from extracts import extracts, reviews
+from extracts.models import (
+    Decision,
+    Extract,
+    ExtractIssue,
+    ExtractState,
+    FactualComment,
+    PartyRole,
+)
+from portal import clock
 from tests.conftest import csrf_token
 from tests.support import people
 from tests.support.access_table import ANONYMOUS, Form, Shown, everything, fill, untried
@@ -120,7 +126,7 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
             None,
         )
         extracts.revoke(db, chair, revoked)
-        extracts.set_expiry(db, chair, expired, utcnow() - timedelta(minutes=1))
+        extracts.set_expiry(db, chair, expired, clock.now() - timedelta(minutes=1))
         db.commit()
     assert draft.redactions and awaiting.redactions
     return Scene(

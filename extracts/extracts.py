@@ -10,135 +10,32 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, select
-from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import redaction
-from agencies.models import Role, RoleGrant, User, UserStatus
-from panels.cases import Case
-from panels.reviews import CaseParty, ReviewDocument, latest_review, parties_of, sections_of
-from portal import audit
-from portal.db import Base, LabelledEnum, UtcDateTime, enum_column, utcnow
+from agencies.models import Role, User
+from agencies.users import people_with_role
+from extracts.models import (
+    EXTRACT_TRANSITIONS,
+    CaseParty,
+    Decision,
+    Extract,
+    ExtractIssue,
+    ExtractRedaction,
+    ExtractState,
+    FactualComment,
+)
+from extracts.reviews import latest_review, parties_of, sections_of
+from panels import notify
+from panels.access import prepares_extracts
+from panels.models.cases import Case
+from panels.queries import visible_cases
+from portal import audit, clock, state_machine
+from portal.clock import LONDON
 from portal.errors import DomainError
 from portal.policy import authorise
-from portal.templating import LONDON
-
-
-class ExtractState(LabelledEnum):
-    DRAFT = "draft"
-    AWAITING_APPROVAL = "awaiting_approval"
-    APPROVED = "approved"
-
-
-EXTRACT_TRANSITIONS: dict[ExtractState, frozenset[ExtractState]] = {
-    ExtractState.DRAFT: frozenset({ExtractState.AWAITING_APPROVAL}),
-    ExtractState.AWAITING_APPROVAL: frozenset({ExtractState.APPROVED, ExtractState.DRAFT}),
-    ExtractState.APPROVED: frozenset(),
-}
-
-
-class Decision(LabelledEnum):
-    PROPOSED = "proposed"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class Extract(Base):
-    __tablename__ = "extracts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("review_documents.id"))
-    reference: Mapped[str] = mapped_column(String(60), unique=True)
-    state: Mapped[ExtractState] = mapped_column(
-        enum_column(ExtractState, "extract_state"), default=ExtractState.DRAFT
-    )
-    # Whether each recipient sees their own name where the review names them.
-    show_recipient_name: Mapped[bool] = mapped_column(Boolean, default=True)
-    prepared_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    case: Mapped[Case] = relationship(lazy="joined")
-    document: Mapped[ReviewDocument] = relationship()
-    prepared_by: Mapped[User] = relationship(foreign_keys=[prepared_by_id])
-    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
-    redactions: Mapped[list[ExtractRedaction]] = relationship(
-        cascade="all, delete-orphan",
-        order_by="(ExtractRedaction.section, ExtractRedaction.start, ExtractRedaction.id)",
-    )
-    issues: Mapped[list[ExtractIssue]] = relationship(
-        back_populates="extract", cascade="all, delete-orphan", order_by="ExtractIssue.id"
-    )
-
-    __mapper_args__ = {"version_id_col": version}
-
-
-class ExtractRedaction(Base):
-    """One passage to hide: proposed by a detector or a person, then accepted or rejected."""
-
-    __tablename__ = "extract_redactions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    extract_id: Mapped[int] = mapped_column(ForeignKey("extracts.id"), index=True)
-    section: Mapped[int] = mapped_column(Integer)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(String(200))
-    replacement: Mapped[str] = mapped_column(String(100))
-    source: Mapped[str] = mapped_column(String(20))
-    # The party this hides, if any: a recipient who is that party may see their own name.
-    party_id: Mapped[int | None] = mapped_column(ForeignKey("case_parties.id"))
-    decision: Mapped[Decision] = mapped_column(
-        enum_column(Decision, "redaction_decision"), default=Decision.PROPOSED
-    )
-
-
-class ExtractIssue(Base):
-    """The extract as issued to one person: their own PDF, which only they and the chair open."""
-
-    __tablename__ = "extract_issues"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    extract_id: Mapped[int] = mapped_column(ForeignKey("extracts.id"), index=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    # The redacted text as this recipient reads it, and their PDF, both verified at issue.
-    sections: Mapped[str] = deferred(mapped_column(Text))
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    extract: Mapped[Extract] = relationship(back_populates="issues")
-    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id], lazy="joined")
-    comments: Mapped[list[FactualComment]] = relationship(
-        cascade="all, delete-orphan", order_by="FactualComment.id"
-    )
-
-    def is_open(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
-
-
-class FactualComment(Base):
-    """A recipient's factual-accuracy comment, for the chair."""
-
-    __tablename__ = "factual_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    issue_id: Mapped[int] = mapped_column(ForeignKey("extract_issues.id"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-    author: Mapped[User] = relationship(lazy="joined")
-
-
-# Operations -----------------------------------------------------------------------------
+from portal.urls import path_for
 
 EXTRACT_FIELDS_NOT_READY = "Add the review and the people it names before preparing an extract."
 
@@ -215,17 +112,19 @@ def decide(
     db: Session, actor: User, extract: Extract, redaction_id: int, decision: Decision
 ) -> None:
     authorise(actor, "prepare", extract, "The extract can be changed only while it is a draft.")
-    row = next((r for r in extract.redactions if r.id == redaction_id), None)
-    if row is None:
+    extract_redaction = next(
+        (found for found in extract.redactions if found.id == redaction_id), None
+    )
+    if extract_redaction is None:
         raise DomainError("That redaction is not part of this extract.")
-    row.decision = decision
+    extract_redaction.decision = decision
     audit.record(
         db,
         actor.id,
         "extract.redaction_decided",
         "extract",
         extract.id,
-        redaction=row.id,
+        redaction=extract_redaction.id,
         decision=decision.value,
     )
 
@@ -238,7 +137,7 @@ def add_by_hand(
     texts = [s.text for s in sections_of(extract.document)]
     if not 0 <= section < len(texts) or not 0 <= start < end <= len(texts[section]):
         raise DomainError("Select the text to redact within one section.")
-    row = ExtractRedaction(
+    extract_redaction = ExtractRedaction(
         section=section,
         start=start,
         end=end,
@@ -248,10 +147,17 @@ def add_by_hand(
         source="manual",
         decision=Decision.ACCEPTED,
     )
-    extract.redactions.append(row)
+    extract.redactions.append(extract_redaction)
     db.flush()
-    audit.record(db, actor.id, "extract.redaction_added", "extract", extract.id, redaction=row.id)
-    return row
+    audit.record(
+        db,
+        actor.id,
+        "extract.redaction_added",
+        "extract",
+        extract.id,
+        redaction=extract_redaction.id,
+    )
+    return extract_redaction
 
 
 def add_every(
@@ -271,37 +177,25 @@ def add_every(
 
 
 def _move(db: Session, actor: User, extract: Extract, state: ExtractState, **details: Any) -> None:
-    if state not in EXTRACT_TRANSITIONS[extract.state]:
-        raise DomainError(
-            f"An extract that is {extract.state.label.lower()} cannot be {state.label.lower()}."
-        )
-    previous, extract.state = extract.state, state
-    audit.record(
-        db,
-        actor.id,
-        "extract.state_changed",
-        "extract",
-        extract.id,
-        old=previous.value,
-        new=state.value,
-        **details,
-    )
+    state_machine.move(db, actor.id, extract, state, EXTRACT_TRANSITIONS, noun="extract", **details)
 
 
 def submit_for_approval(db: Session, actor: User, extract: Extract) -> None:
     authorise(actor, "prepare", extract, "Only a draft extract can be sent for approval.")
-    undecided = sum(1 for row in extract.redactions if row.decision is Decision.PROPOSED)
+    undecided = sum(
+        1
+        for extract_redaction in extract.redactions
+        if extract_redaction.decision is Decision.PROPOSED
+    )
     if undecided:
         raise DomainError(f"Accept or reject every proposed redaction first: {undecided} left.")
     _move(db, actor, extract, ExtractState.AWAITING_APPROVAL)
-    from panels import notify
-
     notify.tell(
         db,
         [person for person in approvers(db, extract) if person.id != actor.id],
         f"Extract {extract.reference} of the review of case {extract.case.reference} is "
         "waiting for a second person's approval.",
-        f"/extracts/{extract.id}",
+        path_for("extracts.extract_detail", extract_id=extract.id),
         "A redacted extract is waiting for approval",
     )
 
@@ -309,23 +203,12 @@ def submit_for_approval(db: Session, actor: User, extract: Extract) -> None:
 def approvers(db: Session, extract: Extract) -> list[User]:
     """Who may approve: the case's chairs and the disclosure leads of their agencies."""
     chairs = [panel.chair for panel in extract.case.panels]
-    leads = db.scalars(
-        select(User)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(
-            RoleGrant.role == Role.DISCLOSURE_LEAD,
-            User.status == UserStatus.APPROVED,
-            User.agency_id.in_({chair.agency_id for chair in chairs}),
-        )
-    ).all()
+    leads = people_with_role(db, Role.DISCLOSURE_LEAD, {chair.agency_id for chair in chairs})
     return [*chairs, *leads]
 
 
 def awaiting_approval_by(db: Session, user: User) -> list[Extract]:
     """Extracts someone else prepared that `user` may approve, for their home page."""
-    from panels.access import prepares_extracts
-    from panels.cases import visible_cases
-
     cases = visible_cases(db, user).with_only_columns(Case.id)
     waiting = db.scalars(
         select(Extract).where(
@@ -339,13 +222,13 @@ def awaiting_approval_by(db: Session, user: User) -> list[Extract]:
 
 def issued_to(db: Session, user: User) -> list[ExtractIssue]:
     """Extracts issued to `user` that are still open to them, newest first."""
-    now = utcnow()
-    rows = db.scalars(
+    now = clock.now()
+    not_withdrawn = db.scalars(
         select(ExtractIssue)
         .where(ExtractIssue.recipient_id == user.id, ExtractIssue.revoked_at.is_(None))
         .order_by(ExtractIssue.issued_at.desc())
     ).all()
-    return [row for row in rows if row.is_open(now)]
+    return [extract_issue for extract_issue in not_withdrawn if extract_issue.is_open(now)]
 
 
 def approve(db: Session, actor: User, extract: Extract) -> None:
@@ -357,7 +240,7 @@ def approve(db: Session, actor: User, extract: Extract) -> None:
         "prepare it.",
     )
     _move(db, actor, extract, ExtractState.APPROVED)
-    extract.approved_by_id, extract.approved_at = actor.id, utcnow()
+    extract.approved_by_id, extract.approved_at = actor.id, clock.now()
 
 
 def send_back(db: Session, actor: User, extract: Extract, reason: str) -> None:
@@ -373,26 +256,30 @@ def _visible_to(
     """Keys of the parties whose name this recipient may see: themselves, if allowed."""
     if not extract.show_recipient_name:
         return set()
-    return {party.ident for row, party in parties if row.user_id == recipient.id}
+    return {party.ident for case_party, party in parties if case_party.user_id == recipient.id}
 
 
 def _proposals(extract: Extract) -> list[tuple[int, redaction.Proposal]]:
     """The extract's redactions as the library's proposals, each with its section."""
     return [
         (
-            row.section,
+            extract_redaction.section,
             redaction.Proposal(
-                start=row.start,
-                end=row.end,
-                text=row.text,
-                reason=row.reason,
-                replacement=row.replacement,
-                source=redaction.Source(row.source),
-                state=redaction.State(row.decision.value),
-                party=str(row.party_id) if row.party_id is not None else None,
+                start=extract_redaction.start,
+                end=extract_redaction.end,
+                text=extract_redaction.text,
+                reason=extract_redaction.reason,
+                replacement=extract_redaction.replacement,
+                source=redaction.Source(extract_redaction.source),
+                state=redaction.State(extract_redaction.decision.value),
+                party=(
+                    str(extract_redaction.party_id)
+                    if extract_redaction.party_id is not None
+                    else None
+                ),
             ),
         )
-        for row in extract.redactions
+        for extract_redaction in extract.redactions
     ]
 
 
@@ -418,13 +305,11 @@ def issue(
     expires_at: datetime | None,
 ) -> list[ExtractIssue]:
     """Each recipient's own PDF, read back and checked: any redacted text found stops it all."""
-    from panels import notify
-
     authorise(actor, "issue", extract, "Only an approved extract can be issued.")
     if not recipients:
         raise DomainError("Choose who to issue the extract to.")
     issued = []
-    issued_on = utcnow().astimezone(LONDON).date()
+    issued_on = clock.now().astimezone(LONDON).date()
     parties = _parties_for(db, extract.case)
     proposals = _proposals(extract)
     for recipient in recipients:
@@ -458,23 +343,23 @@ def issue(
                 f"The PDF for {recipient.name} still contained text that should be redacted, "
                 "so nothing has been issued. Check the redactions and try again."
             )
-        row = ExtractIssue(
+        extract_issue = ExtractIssue(
             recipient_id=recipient.id,
             issued_by_id=actor.id,
             sections=json.dumps(sections),
             pdf=pdf,
             expires_at=expires_at,
         )
-        extract.issues.append(row)
-        issued.append(row)
+        extract.issues.append(extract_issue)
+        issued.append(extract_issue)
     db.flush()
-    for row, recipient in zip(issued, recipients, strict=True):
+    for extract_issue, recipient in zip(issued, recipients, strict=True):
         audit.record(
             db,
             actor.id,
             "extract.issued",
             "extract_issue",
-            row.id,
+            extract_issue.id,
             extract=extract.reference,
             recipient=recipient.id,
         )
@@ -483,57 +368,65 @@ def issue(
             [recipient],
             f"A redacted extract of the review of case {extract.case.reference} has been "
             "issued to you.",
-            f"/my-extracts/{row.id}",
+            path_for("extracts.my_extract", issue_id=extract_issue.id),
             "A redacted review extract has been issued to you",
         )
     return issued
 
 
-def open_issue(db: Session, actor: User, row: ExtractIssue, how: str) -> None:
+def open_issue(db: Session, actor: User, extract_issue: ExtractIssue, how: str) -> None:
     """Record a view or download; refuse when the extract is not the reader's, or has ended."""
-    authorise(actor, "read", row, "This extract is not available to you.")
+    authorise(actor, "read", extract_issue, "This extract is not available to you.")
     audit.record(
-        db, actor.id, f"extract.{how}", "extract_issue", row.id, extract=row.extract.reference
+        db,
+        actor.id,
+        f"extract.{how}",
+        "extract_issue",
+        extract_issue.id,
+        extract=extract_issue.extract.reference,
     )
 
 
-def revoke(db: Session, actor: User, row: ExtractIssue) -> None:
-    authorise(actor, "control", row, "Only the chair can withdraw an extract.")
-    if row.revoked_at is not None:
+def revoke(db: Session, actor: User, extract_issue: ExtractIssue) -> None:
+    authorise(actor, "control", extract_issue, "Only the chair can withdraw an extract.")
+    if extract_issue.revoked_at is not None:
         raise DomainError("This extract has already been withdrawn.")
-    row.revoked_at, row.revoked_by_id = utcnow(), actor.id
-    audit.record(db, actor.id, "extract.revoked", "extract_issue", row.id)
+    extract_issue.revoked_at, extract_issue.revoked_by_id = clock.now(), actor.id
+    audit.record(db, actor.id, "extract.revoked", "extract_issue", extract_issue.id)
 
 
-def set_expiry(db: Session, actor: User, row: ExtractIssue, expires_at: datetime | None) -> None:
-    authorise(actor, "control", row, "Only the chair can set when an extract expires.")
-    row.expires_at = expires_at
+def set_expiry(
+    db: Session, actor: User, extract_issue: ExtractIssue, expires_at: datetime | None
+) -> None:
+    authorise(actor, "control", extract_issue, "Only the chair can set when an extract expires.")
+    extract_issue.expires_at = expires_at
     audit.record(
         db,
         actor.id,
         "extract.expiry_set",
         "extract_issue",
-        row.id,
+        extract_issue.id,
         expires_at=expires_at.isoformat() if expires_at else None,
     )
 
 
-def comment(db: Session, actor: User, row: ExtractIssue, text: str) -> FactualComment:
+def comment(db: Session, actor: User, extract_issue: ExtractIssue, text: str) -> FactualComment:
     """A factual-accuracy comment from the recipient; the chair is told."""
-    from panels import notify
-
-    authorise(actor, "comment", row, "You can comment only on an extract issued to you.")
+    authorise(actor, "comment", extract_issue, "You can comment only on an extract issued to you.")
     if not text.strip():
         raise DomainError("Write your comment.")
     note = FactualComment(author_id=actor.id, text=text.strip()[:10_000])
-    row.comments.append(note)
+    extract_issue.comments.append(note)
     db.flush()
-    audit.record(db, actor.id, "extract.commented", "extract_issue", row.id, comment=note.id)
+    audit.record(
+        db, actor.id, "extract.commented", "extract_issue", extract_issue.id, comment=note.id
+    )
     notify.tell(
         db,
-        [panel.chair for panel in row.extract.case.panels],
-        f"{actor.name} sent a factual-accuracy comment on extract {row.extract.reference}.",
-        f"/extracts/{row.extract_id}",
+        [panel.chair for panel in extract_issue.extract.case.panels],
+        f"{actor.name} sent a factual-accuracy comment on extract "
+        f"{extract_issue.extract.reference}.",
+        path_for("extracts.extract_detail", extract_id=extract_issue.extract_id),
         "A factual-accuracy comment on a redacted extract",
     )
     return note

@@ -10,8 +10,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
-from panels import reviews
-from panels.reviews import PartyRole, UnreadableDocument, split_sections, text_of
+from extracts import reviews
+from extracts.models import PartyRole
+from extracts.reviews import UnreadableDocument, split_sections, text_of
 from portal.errors import DomainError
 from tests.support.world import World
 

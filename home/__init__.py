@@ -1,0 +1,1 @@
+"""The home page: what waits for the person signed in, gathered from every area above the core."""

@@ -1,0 +1,161 @@
+"""Read queries that span the panels area's domains: what someone may see, and a panel's
+progress, actions and learning at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, joinedload, object_session
+
+from agencies.models import Role, User, UserStatus
+from panels.access import why_not_nameable
+from panels.models.actions import OPEN_STATES, Action
+from panels.models.cases import Case
+from panels.models.contributions import Contribution, ContributionState
+from panels.models.learning import LearningPoint, learning_point_agencies
+from panels.models.panels import Invitation, Panel, PanelMember, PanelRole
+from panels.models.sessions import PanelSession
+
+
+def visible_panels(db: Session, user: User) -> Select[Panel]:
+    """Panels `user` sits on, or whose agency is invited if they lead it; all for an admin."""
+    query = select(Panel)
+    if user.has_role(Role.ADMINISTRATOR):
+        return query
+    mine = select(PanelMember.panel_id).where(PanelMember.user_id == user.id)
+    conditions = [Panel.id.in_(mine)]
+    if user.has_role(Role.AGENCY_LEAD):
+        invited = select(Invitation.panel_id).where(Invitation.agency_id == user.agency_id)
+        conditions.append(Panel.id.in_(invited))
+    return query.where(or_(*conditions))
+
+
+def visible_cases(db: Session, user: User) -> Select[Case]:
+    """The cases `user` may see: their own, those of the panels they may see, and, for a
+    disclosure lead, those whose panels are chaired in their agency."""
+    query = select(Case)
+    if user.has_role(Role.ADMINISTRATOR):
+        return query
+    of_panels = visible_panels(db, user).with_only_columns(Panel.case_id)
+    conditions = [Case.created_by_id == user.id, Case.id.in_(of_panels)]
+    if user.has_role(Role.DISCLOSURE_LEAD):
+        chaired_here = (
+            select(Panel.case_id)
+            .join(User, User.id == Panel.chair_id)
+            .where(User.agency_id == user.agency_id)
+        )
+        conditions.append(Case.id.in_(chaired_here))
+    return query.where(or_(*conditions))
+
+
+def visible_learning(db: Session, user: User) -> Select[LearningPoint]:
+    """Learning of the panels `user` may see, and learning shared with their agency."""
+    panels = visible_panels(db, user).with_only_columns(Panel.id)
+    shared_with_agency = select(learning_point_agencies.c.learning_point_id).where(
+        learning_point_agencies.c.agency_id == user.agency_id
+    )
+    return select(LearningPoint).where(
+        or_(
+            LearningPoint.panel_id.in_(panels),
+            and_(LearningPoint.shared_at.is_not(None), LearningPoint.id.in_(shared_with_agency)),
+        )
+    )
+
+
+def overdue_for(db: Session, user: User, today: date) -> Select[Action]:
+    """Overdue actions of the panels `user` may see."""
+    panels = visible_panels(db, user).with_only_columns(Panel.id)
+    return (
+        select(Action)
+        .where(
+            Action.panel_id.in_(panels),
+            Action.state.in_(OPEN_STATES),
+            Action.target_date < today,
+        )
+        .order_by(Action.target_date)
+    )
+
+
+def upcoming_for(db: Session, user: User, now: datetime, limit: int = 5) -> list[PanelSession]:
+    """The next sessions of the panels `user` sits on."""
+    return list(
+        db.scalars(
+            select(PanelSession)
+            .join(PanelMember, PanelMember.panel_id == PanelSession.panel_id)
+            .where(PanelMember.user_id == user.id, PanelSession.starts_at >= now)
+            .order_by(PanelSession.starts_at)
+            .limit(limit)
+            .options(joinedload(PanelSession.panel))
+        ).unique()
+    )
+
+
+def actions_of(db: Session, panel: Panel) -> list[Action]:
+    return list(db.scalars(select(Action).where(Action.panel_id == panel.id)))
+
+
+def learning_points_of(panel: Panel) -> list[LearningPoint]:
+    session = object_session(panel)
+    assert session is not None
+    return list(session.scalars(select(LearningPoint).where(LearningPoint.panel_id == panel.id)))
+
+
+@dataclass
+class Progress:
+    """A panel at a glance: who has contributed, actions by state, how many are overdue."""
+
+    invited: int = 0
+    contributed: int = 0
+    actions: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+
+
+def progress(db: Session, panel_ids: list[int], today: date) -> dict[int, Progress]:
+    """Progress of many panels in three queries, however many panels there are."""
+    found = {panel_id: Progress() for panel_id in panel_ids}
+    submitted = (
+        ContributionState.SUBMITTED,
+        ContributionState.RESUBMITTED,
+        ContributionState.ACCEPTED,
+    )
+    for panel_id, state, count in db.execute(
+        select(Contribution.panel_id, Contribution.state, func.count())
+        .where(Contribution.panel_id.in_(panel_ids))
+        .group_by(Contribution.panel_id, Contribution.state)
+    ):
+        found[panel_id].invited += count
+        if state in submitted:
+            found[panel_id].contributed += count
+    for panel_id, action_state, count in db.execute(
+        select(Action.panel_id, Action.state, func.count())
+        .where(Action.panel_id.in_(panel_ids))
+        .group_by(Action.panel_id, Action.state)
+    ):
+        found[panel_id].actions[action_state.label] = count
+    for panel_id, count in db.execute(
+        select(Action.panel_id, func.count())
+        .where(
+            Action.panel_id.in_(panel_ids),
+            Action.state.in_(OPEN_STATES),
+            Action.target_date < today,
+        )
+        .group_by(Action.panel_id)
+    ):
+        found[panel_id].overdue = count
+    return found
+
+
+def candidates(db: Session, actor: User, panel: Panel, role: PanelRole) -> list[User]:
+    """Approved people `actor` could name to `panel` in `role`, who are not on it yet."""
+    on_panel = {member.user_id for member in panel.members}
+    query = select(User).where(User.status == UserStatus.APPROVED).order_by(User.name)
+    if role is PanelRole.REPRESENTATIVE:
+        invited = {invitation.agency_id for invitation in panel.invitations}
+        query = query.where(User.agency_id.in_(invited))
+    return [
+        person
+        for person in db.scalars(query)
+        if person.id not in on_panel and why_not_nameable(actor, panel, person, role) is None
+    ]
