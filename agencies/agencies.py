@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agencies.models import Agency, AgencyKind, IdentityProvider, User
+from agencies.models import Agency, AgencyKind, IdentityProvider, Role, RoleGrant, User, UserStatus
 from portal import audit
 from portal.errors import DomainError
 from portal.oidc import AUTH_METHODS
@@ -93,6 +93,8 @@ def update_provider(
     method = token_endpoint_auth_method or provider.token_endpoint_auth_method
     _check_unique(db, issuer=issuer, exclude_provider=provider.id)
     _check_auth_method(method)
+    if provider.enabled and not enabled:
+        _keep_an_administrator_able_to_sign_in(db, provider)
     changes = {
         field: [getattr(provider, field), value]
         for field, value in {
@@ -131,6 +133,25 @@ def check_provider(cache: ProviderCache, issuer: str, auth_method: str) -> None:
         raise DomainError(
             f"The sign-in service does not accept {auth_method} client authentication. "
             f"It accepts: {', '.join(supported)}."
+        )
+
+
+def _keep_an_administrator_able_to_sign_in(db: Session, provider: IdentityProvider) -> None:
+    """Refuse to switch off the sign-in of the agency every administrator belongs to."""
+    elsewhere = db.scalar(
+        select(func.count(User.id))
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            RoleGrant.role == Role.ADMINISTRATOR,
+            User.status == UserStatus.APPROVED,
+            User.agency_id != provider.agency_id,
+        )
+    )
+    if not elsewhere:
+        raise DomainError(
+            f"Every portal administrator signs in through {provider.agency.name}: switching "
+            "its sign-in off would lock them all out. Make someone of another agency an "
+            "administrator first."
         )
 
 
