@@ -3,26 +3,20 @@ it, and naming the parties of the case whom redaction must hide."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
-import docx
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.models import User
+from extracts.document_reader import MAX_BYTES as MAX_BYTES  # the upload page reads no more
+from extracts.document_reader import read_document
 from extracts.models import CaseParty, PartyRole, ReviewDocument
 from panels.models.cases import Case
 from portal import audit
 from portal.errors import DomainError
 from portal.policy import authorise
-
-MAX_BYTES = 10 * 1024 * 1024
-ACCEPTED = {".docx": "Word document", ".txt": "plain text", ".pdf": "PDF with text"}
 
 
 @dataclass(frozen=True)
@@ -32,58 +26,6 @@ class Section:
 
     def as_dict(self) -> dict[str, str]:
         return {"heading": self.heading, "text": self.text}
-
-
-class UnreadableDocument(DomainError):
-    pass
-
-
-def text_of(filename: str, data: bytes) -> str:
-    """The words of an uploaded review, or UnreadableDocument saying why not."""
-    suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
-    if suffix not in ACCEPTED:
-        raise UnreadableDocument(
-            "The review must be a Word document (.docx), a text file (.txt) or a PDF with text."
-        )
-    if len(data) > MAX_BYTES:
-        raise UnreadableDocument("The review must be smaller than 10 MB.")
-    if not data:
-        raise UnreadableDocument("The file is empty.")
-    reader = {".docx": _docx_text, ".txt": _plain_text, ".pdf": _pdf_text}[suffix]
-    text = reader(data)
-    if not text.strip():
-        raise UnreadableDocument(
-            "No text could be read from the file. If it is a scanned PDF, upload the Word "
-            "document instead or paste the text."
-        )
-    return text
-
-
-def _plain_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _docx_text(data: bytes) -> str:
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableDocument("The Word document could not be opened.") from error
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
-    return "\n\n".join(lines)
-
-
-def _pdf_text(data: bytes) -> str:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError) as error:
-        raise UnreadableDocument("The PDF could not be opened.") from error
 
 
 _HEADING = re.compile(r"^(\d+(\.\d+)*\.?\s+\S.{0,80}|[A-Z][A-Z0-9 ,'&()/-]{3,80})$")
@@ -111,7 +53,7 @@ def keep_review(
 ) -> ReviewDocument:
     """Keep an uploaded (or pasted) review with its text in sections."""
     authorise(actor, "manage_review", case, "Only a chair of this case's panel can add its review.")
-    sections = split_sections(text_of(filename, data))
+    sections = split_sections(read_document(filename, data))
     document = ReviewDocument(
         case_id=case.id,
         filename=filename[:255],

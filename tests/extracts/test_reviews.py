@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import io
+import time
 
 import docx
 import pytest
+from flask import Flask
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extracts import reviews
-from extracts.models import PartyRole
-from extracts.reviews import UnreadableDocument, split_sections, text_of
+from extracts.document_reader import UnreadableDocument, read_document
+from extracts.models import PartyRole, ReviewDocument
+from extracts.reviews import split_sections
+from portal.audit import AuditEvent
 from portal.errors import DomainError
+from tests.conftest import csrf_token
+from tests.extracts import documents
+from tests.support.people import signed_in_as
 from tests.support.world import World
 
 REVIEW = """1. Introduction
@@ -68,7 +76,7 @@ def test_text_without_headings_is_one_section() -> None:
     ],
 )
 def test_word_text_and_pdf_reviews_are_read(name: str, data: bytes) -> None:
-    text = text_of(name, data)
+    text = read_document(name, data)
     assert "supervision of John Smith" in text
     assert "countersign" in text
 
@@ -79,14 +87,14 @@ def test_word_text_and_pdf_reviews_are_read(name: str, data: bytes) -> None:
         ("review.exe", b"MZ", "must be a Word document"),
         ("review.txt", b"", "empty"),
         ("review.txt", b"x" * (reviews.MAX_BYTES + 1), "smaller than 10 MB"),
-        ("review.docx", b"not a zip", "could not be opened"),
-        ("review.pdf", b"%PDF-1.4 broken", "could not be opened"),
+        ("review.docx", b"not a zip", "it is not a valid Word document"),
+        ("review.pdf", b"%PDF-1.4 broken", "it is not a valid PDF"),
         ("scan.pdf", pdf_document([]), "No text could be read"),
     ],
 )
 def test_other_files_are_refused_with_a_reason(name: str, data: bytes, message: str) -> None:
     with pytest.raises(UnreadableDocument, match=message):
-        text_of(name, data)
+        read_document(name, data)
 
 
 @pytest.mark.usefixtures("app_context")
@@ -114,8 +122,6 @@ def test_an_upload_too_big_for_the_portal_is_refused_with_a_clear_page(
     db: Session,
     world: World,  # type: ignore[no-untyped-def]
 ) -> None:
-    from tests.support.people import signed_in_as
-
     client = signed_in_as(app.test_client(), db, world["chair"])
     response = client.post(
         f"/cases/{world.case.id}/review",
@@ -124,3 +130,26 @@ def test_an_upload_too_big_for_the_portal_is_refused_with_a_clear_page(
     )
     assert response.status_code == 413
     assert "Files must be smaller than 10 MB" in response.get_data(as_text=True)
+
+
+def test_a_decompression_bomb_uploaded_by_the_chair_is_refused_on_the_page_with_nothing_saved(
+    app: Flask, db: Session, world: World
+) -> None:
+    client = signed_in_as(app.test_client(), db, world["chair"])
+    page = f"/cases/{world.case.id}/review"
+    started = time.monotonic()
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            "document": (io.BytesIO(documents.shared_content_stream_pdf()), "review.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    assert "This document could not be read: page 1 is too complex to read." in response.get_data(
+        as_text=True
+    )
+    assert db.scalars(select(ReviewDocument)).all() == []
+    assert db.scalars(select(AuditEvent).where(AuditEvent.action == "review.uploaded")).all() == []
