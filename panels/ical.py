@@ -1,4 +1,8 @@
-"""A panel session as an iCalendar file, for people to put it in their own calendars."""
+"""A panel session as an iCalendar file, for people to put it in their own calendars.
+
+Calendar entries travel to personal calendars and phones, so the file holds when, where and which
+case only: never the agenda or anything else OFFICIAL-SENSITIVE, which stays in the portal.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from icalendar import Calendar, Event
 
 from panels.models.panels import Panel
 from panels.models.sessions import PanelSession
-from panels.pdf import MARKING
 from portal import clock
-from portal.richtext import to_plain
 
 PRODUCT_ID = "-//Multi-agency learning panel portal//Panel sessions//EN"
 
@@ -21,7 +23,8 @@ def session_uid(session: PanelSession) -> str:
 
 
 def session_ics(panel: Panel, session: PanelSession, url: str) -> bytes:
-    """One event for the session, its times in UTC, with the agenda and a link back."""
+    """One event for the session, its times in UTC: the time, the place, the case reference and a
+    link back to the portal, where the agenda is."""
     if session.starts_at.tzinfo is None:
         raise ValueError("a session's start must be a timezone-aware UTC timestamp")
     starts_at = session.starts_at.astimezone(UTC)
@@ -38,9 +41,9 @@ def session_ics(panel: Panel, session: PanelSession, url: str) -> bytes:
     location = _location(session)
     if location:
         event.add("location", location)
-    event.add("description", _description(session, url))
+    event.add("description", f"The agenda and papers are in the portal: {url}")
     event.add("url", url)
-    # The agenda is OFFICIAL-SENSITIVE: shared calendars should show the time, not the detail.
+    # Calendars shared with colleagues show the time taken, not which case it is taken by.
     event.add("class", "CONFIDENTIAL")
 
     calendar = Calendar()
@@ -58,12 +61,3 @@ def _location(session: PanelSession) -> str:
     if session.online_link:
         parts.append(f"Online: {session.online_link.strip()}")
     return "; ".join(part for part in parts if part)
-
-
-def _description(session: PanelSession, url: str) -> str:
-    agenda = to_plain(session.agenda or "") or "No agenda yet."
-    parts = [MARKING, f"Agenda:\n{agenda}"]
-    if session.online_link:
-        parts.append(f"Join online: {session.online_link.strip()}")
-    parts.append(f"Session details in the portal: {url}")
-    return "\n\n".join(parts)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 from typing import Any, cast
 
+from flask import current_app, has_app_context
 from sqlalchemy import ColumnElement, CursorResult, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -27,16 +30,22 @@ class OutboxEmail(Base):
     to_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # Made when the email is queued and sent with every attempt, so a mail system that got it
+    # before a worker died (sent, but not yet recorded as sent) can tell the resend is the same.
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # Set when the mail server refused the email for good (5xx) or the last attempt failed.
+    given_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Claimed by a worker until then, so two workers never send the same email.
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-# Wait this long after the n-th failure before trying again; give up after the last.
+# Wait this long after the n-th temporary failure (4xx, the server unreachable) before trying
+# again; give up after the last. A permanent refusal (5xx) is given up at once.
 BACK_OFF = (
     timedelta(minutes=1),
     timedelta(minutes=5),
@@ -54,6 +63,10 @@ SEND_FOR = timedelta(minutes=10)
 SMTP_TIMEOUT_SECONDS = 30
 ERROR_LENGTH = 300
 DEFAULT_BATCH = 50
+# Refusals about the connection's sign-in (RFC 4954), not about the email: the administrator
+# fixes the settings and the email goes, so these are retried as if temporary.
+SIGN_IN_CODES = frozenset({530, 534, 535, 538})
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,250}[A-Za-z0-9])?")
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +106,24 @@ class SendReport:
 
 def enqueue(db: Session, to_address: str, subject: str, body: str) -> OutboxEmail:
     """Add an email to the session; it is queued when the caller commits the change it is about."""
-    email = OutboxEmail(to_address=to_address, subject=subject, body=body, attempts=0)
+    email = OutboxEmail(
+        to_address=to_address,
+        subject=subject,
+        body=body,
+        message_id=_new_message_id(),
+        attempts=0,
+    )
     db.add(email)
     return email
+
+
+def _new_message_id() -> str:
+    """A Message-ID unique for ever, at the domain the portal sends its email from."""
+    sender = str(current_app.config.get("MAIL_FROM", "")) if has_app_context() else ""
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    if not _DOMAIN.fullmatch(domain):
+        domain = "learning-panels"
+    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 def send_due(
@@ -103,8 +131,9 @@ def send_due(
 ) -> SendReport:
     """Send up to `batch` due emails through one SMTP connection; commits as it goes.
 
-    Failures are recorded on the email and retried later, never raised: one bad address or a
-    mail server that is down must not stop the worker.
+    Failures are recorded on the email, never raised: one bad address or a mail server that is
+    down must not stop the worker. A temporary failure is tried again later; an email the
+    server refuses for good is given up at once.
     """
     now = now or clock.now()
     claimed = _claim(db, now, batch)
@@ -134,7 +163,7 @@ def send_due(
             try:
                 connection.send_message(_message(email, settings))
             except _SMTP_ERRORS as error:
-                if _failed(email, error, now):
+                if _failed(email, error, now, permanent=is_permanent(error)):
                     failed += 1
                 else:
                     given_up += 1
@@ -159,8 +188,8 @@ _SMTP_ERRORS = (smtplib.SMTPException, OSError, ValueError)
 def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         OutboxEmail.sent_at.is_(None),
+        OutboxEmail.given_up_at.is_(None),
         OutboxEmail.next_attempt_at <= now,
-        OutboxEmail.attempts < MAX_ATTEMPTS,
         or_(OutboxEmail.locked_until.is_(None), OutboxEmail.locked_until <= now),
     )
 
@@ -237,24 +266,40 @@ def _message(email: OutboxEmail, settings: SmtpSettings) -> EmailMessage:
     message["To"] = email.to_address
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(
-        idstring=f"outbox.{email.id}", domain=settings.sender.rpartition("@")[2] or None
-    )
+    message["Message-ID"] = email.message_id
     message.set_content(email.body)
     return message
 
 
-def _failed(email: OutboxEmail, error: Exception, now: datetime) -> bool:
-    """Record a failed attempt; False when that was the last one allowed."""
+def is_permanent(error: Exception) -> bool:
+    """Whether the server refused this email for good (5xx): sending it again cannot succeed.
+
+    Only for a refusal of the email itself: failing to connect or to sign in is the server's
+    or the settings' fault, and every email is tried again once that is put right.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [error.smtp_code]
+    else:
+        # Cannot connect, the connection dropped, a timeout: the server may be back later.
+        return False
+    return bool(codes) and all(500 <= code < 600 and code not in SIGN_IN_CODES for code in codes)
+
+
+def _failed(email: OutboxEmail, error: Exception, now: datetime, permanent: bool = False) -> bool:
+    """Record a failed attempt; False when the email is given up: refused for good, or out of
+    attempts."""
     email.attempts += 1
     email.last_error = _describe(error)
     email.locked_until = None
-    if email.attempts >= MAX_ATTEMPTS:
+    if permanent or email.attempts >= MAX_ATTEMPTS:
+        email.given_up_at = now
         # The id, not the address: logs travel further than the database.
         logger.error(
-            "Gave up sending email %s after %s attempts: %s",
+            "Gave up sending email %s, %s: %s",
             email.id,
-            email.attempts,
+            "refused for good" if permanent else f"after {email.attempts} attempts",
             email.last_error,
         )
         return False

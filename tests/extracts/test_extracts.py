@@ -186,7 +186,14 @@ def test_only_the_recipient_and_the_chair_read_it_while_it_is_open(
     url = f"/my-extracts/{row.id}"
     mine = signed_in_as(app.test_client(), db, world["practitioner"])
     assert mine.get(url).status_code == 200
-    assert mine.get(url + ".pdf").data.startswith(b"%PDF")
+    download = mine.get(url + ".pdf")
+    assert download.data.startswith(b"%PDF")
+    assert download.headers["Content-Type"] == "application/pdf"
+    name = f"{prepared.reference}.pdf"
+    assert download.headers["Content-Disposition"] == (
+        f"attachment; filename={name}; filename*=UTF-8''{name}"
+    )
+    assert download.headers["Cache-Control"] == "no-store"
     for other in ("probation_rep", "police_rep", "observer", "admin", "outsider"):
         client = signed_in_as(app.test_client(), db, world[other])
         assert client.get(url).status_code == 403, other

@@ -1,4 +1,5 @@
-"""The session's .ics file, parsed back with icalendar: one event, UTC times, stable UID."""
+"""The session's .ics file, parsed back with icalendar: one event, UTC times, stable UID, and
+the time, place and case only: never the agenda, which is OFFICIAL-SENSITIVE."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 from icalendar import Calendar, Event
+from sqlalchemy.orm import Session
 
+from panels import sessions
 from panels.ical import session_ics
 from panels.models.cases import Case
 from panels.models.panels import Panel
 from panels.models.sessions import PanelSession
+from tests.support.people import signed_in_as
+from tests.support.world import World
 
 URL = "https://portal.example.gov.uk/panels/4/sessions/9"
 
@@ -128,20 +134,79 @@ def test_location_holds_the_place_and_the_online_link() -> None:
     assert "LOCATION" not in nowhere
 
 
-def test_description_gives_the_agenda_as_plain_text_and_the_link() -> None:
+SENSITIVE = "<p>John Smith&#39;s risk of harm to Mary Jones</p><ul><li>Chronologies</li></ul>"
+
+
+def everything_in(ics: bytes) -> str:
+    """The file's text as a calendar app reads it: lines unfolded, every value decoded."""
+    unfolded = ics.decode("utf-8").replace("\r\n ", "")
+    values = [str(value) for _name, value in the_event(ics).property_items()]
+    return "\n".join([unfolded, *values])
+
+
+def test_the_agenda_minutes_and_decisions_never_leave_the_portal() -> None:
     session = a_session(
-        agenda="<p>Risk &amp; need &lt;font&gt;</p><ul><li><em>Chronologies</em></li></ul>"
+        agenda=SENSITIVE,
+        minutes="<p>John Smith was recalled.</p>",
+        decisions="<p>Refer Mary Jones to MARAC.</p>",
     )
 
-    description = str(the_event(session_ics(a_panel(), session, URL))["DESCRIPTION"])
+    text = everything_in(session_ics(a_panel(), session, URL))
 
-    assert "Risk & need <font>\n\n- Chronologies" in description
-    assert "<p>" not in description and "<em>" not in description
-    assert URL in description
-    assert description.startswith("OFFICIAL-SENSITIVE")
+    for secret in ("John", "Smith", "Mary", "Jones", "risk of harm", "Chronologies", "MARAC"):
+        assert secret not in text
+    assert "Agenda:" not in text and "OFFICIAL-SENSITIVE" not in text
 
 
-def test_description_without_an_agenda_says_so() -> None:
-    description = str(the_event(session_ics(a_panel(), a_session(agenda=""), URL))["DESCRIPTION"])
+def test_the_description_only_points_to_the_portal() -> None:
+    description = the_event(session_ics(a_panel(), a_session(agenda=SENSITIVE), URL))["DESCRIPTION"]
 
-    assert "No agenda yet." in description
+    assert str(description) == f"The agenda and papers are in the portal: {URL}"
+
+
+def test_the_file_holds_the_time_the_place_and_the_case_reference_only() -> None:
+    session = a_session(online_link="https://meet.example/x", agenda=SENSITIVE)
+
+    event = the_event(session_ics(a_panel(), session, URL))
+
+    assert {name for name, _value in event.property_items()} - {"BEGIN", "END"} == {
+        "UID",
+        "DTSTAMP",
+        "SEQUENCE",
+        "DTSTART",
+        "DTEND",
+        "SUMMARY",
+        "LOCATION",
+        "DESCRIPTION",
+        "URL",
+        "CLASS",
+    }
+    assert str(event["SUMMARY"]) == "Learning panel session: case SFO/2026/0042"
+    assert str(event["CLASS"]) == "CONFIDENTIAL"
+
+
+def test_the_calendar_downloaded_from_the_portal_has_no_agenda(
+    app: Flask, db: Session, world: World
+) -> None:
+    with app.test_request_context():
+        session = sessions.schedule(
+            db,
+            world["chair"],
+            world.panel,
+            starts_at=datetime(2027, 5, 12, 9, 30, tzinfo=UTC),
+            duration_minutes=120,
+            location="Room 1, Northshire House",
+            online_link="",
+            agenda="Mary Jones's account of the last visit.",
+        )
+        db.commit()
+    member = signed_in_as(app.test_client(), db, world["probation_rep"])
+
+    response = member.get(f"/sessions/{session.id}/calendar.ics")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    text = everything_in(response.data)
+    assert "Mary" not in text and "Jones" not in text and "last visit" not in text
+    assert "Room 1, Northshire House" in text
+    assert f"/sessions/{session.id}" in str(the_event(response.data)["URL"])

@@ -1,8 +1,11 @@
-"""The outbox sends each email once, through a real SMTP server, and retries when it fails."""
+"""The outbox sends each email once, through a real SMTP server, retries when it fails for now,
+gives up at once when it is refused for good, and sends every attempt with the same Message-ID."""
 
 from __future__ import annotations
 
 import logging
+import re
+import smtplib
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -29,23 +32,34 @@ class MailServer:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
-        self.refuse_next = 0  # answer DATA with a temporary failure this many times
-        self.unknown_mailboxes: set[str] = set()
+        self.refuse_next = 0  # answer DATA with `refusal` this many times
+        self.refusal = "451 4.3.0 Try again later"
+        self.sender_refusal: str | None = None  # the answer to MAIL FROM, if not "250 OK"
+        self.mailbox_refusals: dict[str, str] = {}  # the answer to RCPT TO, by address
         self.logins: list[tuple[bytes, bytes]] = []
         self.port = free_port()
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.sender_refusal:
+            return self.sender_refusal
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
-        if address in self.unknown_mailboxes:
-            return "550 5.1.1 No such mailbox"
+        if address in self.mailbox_refusals:
+            return self.mailbox_refusals[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse_next:
             self.refuse_next -= 1
-            return "451 4.3.0 Try again later"
+            return self.refusal
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
@@ -61,6 +75,9 @@ class MailServer:
 
     def subjects(self) -> list[str]:
         return [str(message["Subject"]) for message in self.messages]
+
+    def message_ids(self) -> list[str]:
+        return [str(message["Message-ID"]) for message in self.messages]
 
 
 def _running(server: MailServer, **options: Any) -> Controller:
@@ -119,6 +136,7 @@ def test_an_enqueued_email_is_delivered_once(
     assert email.sent_at is not None
     assert email.attempts == 0
     assert email.locked_until is None
+    assert message["Message-ID"] == email.message_id
 
 
 def test_nothing_is_enqueued_until_the_caller_commits(db: Session) -> None:
@@ -185,6 +203,7 @@ def test_an_email_is_given_up_after_the_last_attempt(
     db.expire_all()
     assert email.attempts == MAX_ATTEMPTS
     assert email.sent_at is None
+    assert email.given_up_at is not None
     assert email.last_error == "451 4.3.0 Try again later"
     assert mail_server.messages == []
     assert any(
@@ -211,17 +230,198 @@ def test_with_no_server_listening_the_failure_is_recorded_not_raised(db: Session
 def test_a_refused_recipient_does_not_hold_up_the_others(
     db: Session, mail_server: MailServer, settings: SmtpSettings
 ) -> None:
-    mail_server.unknown_mailboxes.add("nobody@example.gov.uk")
+    mail_server.mailbox_refusals["nobody@example.gov.uk"] = "550 5.1.1 No such mailbox"
     refused = outbox.enqueue(db, "nobody@example.gov.uk", "To nobody", "Body")
     _queued(db, "To Grace")
     db.commit()
 
     report = outbox.send_due(db, settings)
 
-    assert report == outbox.SendReport(sent=1, failed=1)
+    assert report == outbox.SendReport(sent=1, given_up=1)
     assert mail_server.subjects() == ["To Grace"]
     assert refused.last_error is not None
     assert "550 5.1.1 No such mailbox" in refused.last_error
+
+
+# Where in the conversation the server says no, what it says, and smtplib's name for it.
+PERMANENT = {
+    "recipient": ("550 5.1.1 No such mailbox", "SMTPRecipientsRefused"),
+    "message": ("554 5.6.0 Message refused", "SMTPDataError"),
+    "sender": ("553 5.7.1 Sender not allowed", "SMTPSenderRefused"),
+}
+TEMPORARY = {
+    "recipient": ("450 4.2.1 Mailbox busy, try later", "SMTPRecipientsRefused"),
+    "message": ("451 4.3.0 Try again later", "SMTPDataError"),
+    "sender": ("451 4.7.1 Greylisted, try later", "SMTPSenderRefused"),
+}
+
+
+def _refuse(server: MailServer, where: str, reply: str) -> None:
+    if where == "recipient":
+        server.mailbox_refusals["grace@example.gov.uk"] = reply
+    elif where == "message":
+        server.refuse_next, server.refusal = 1000, reply
+    else:
+        server.sender_refusal = reply
+
+
+def _relent(server: MailServer) -> None:
+    server.mailbox_refusals.clear()
+    server.refuse_next, server.sender_refusal = 0, None
+
+
+@pytest.mark.parametrize("where", sorted(PERMANENT))
+def test_an_email_refused_for_good_is_given_up_at_once_not_retried(
+    db: Session,
+    mail_server: MailServer,
+    settings: SmtpSettings,
+    caplog: pytest.LogCaptureFixture,
+    where: str,
+) -> None:
+    reply, _error = PERMANENT[where]
+    email = _queued(db)
+    _refuse(mail_server, where, reply)
+    now = clock.now()
+
+    report = outbox.send_due(db, settings, now=now)
+
+    assert report == outbox.SendReport(given_up=1)
+    db.expire_all()
+    assert email.attempts == 1
+    assert email.given_up_at == now
+    assert email.sent_at is None
+    assert email.last_error is not None and reply in email.last_error
+    assert any(
+        record.levelno == logging.ERROR and "refused for good" in record.getMessage()
+        for record in caplog.records
+    )
+    # Not tried again at any of the times a temporary failure would have been.
+    _relent(mail_server)
+    for wait in outbox.BACK_OFF:
+        assert outbox.send_due(db, settings, now=now + wait) == outbox.SendReport()
+    assert mail_server.messages == []
+    assert email.attempts == 1
+
+
+@pytest.mark.parametrize("where", sorted(TEMPORARY))
+def test_an_email_refused_for_now_is_retried_after_the_back_off(
+    db: Session, mail_server: MailServer, settings: SmtpSettings, where: str
+) -> None:
+    reply, _error = TEMPORARY[where]
+    email = _queued(db)
+    _refuse(mail_server, where, reply)
+    now = clock.now()
+
+    assert outbox.send_due(db, settings, now=now) == outbox.SendReport(failed=1)
+    assert email.given_up_at is None
+    assert email.next_attempt_at == now + outbox.BACK_OFF[0]
+    assert email.last_error is not None and reply in email.last_error
+
+    _relent(mail_server)
+    assert outbox.send_due(db, settings, now=now + outbox.BACK_OFF[0]) == (
+        outbox.SendReport(sent=1)
+    )
+    assert mail_server.message_ids() == [email.message_id]
+
+
+@pytest.mark.parametrize("permanent", [True, False])
+@pytest.mark.parametrize("where", sorted(PERMANENT))
+def test_smtplib_refusals_are_told_apart_by_their_code(permanent: bool, where: str) -> None:
+    """Each kind of refusal smtplib raises is judged by its code, not by where it came."""
+    reply, name = (PERMANENT if permanent else TEMPORARY)[where]
+    code, text = int(reply[:3]), reply[4:].encode()
+    error: Exception = {
+        "SMTPRecipientsRefused": lambda: smtplib.SMTPRecipientsRefused({"a@b": (code, text)}),
+        "SMTPDataError": lambda: smtplib.SMTPDataError(code, text),
+        "SMTPSenderRefused": lambda: smtplib.SMTPSenderRefused(code, text, "a@b"),
+    }[name]()
+    assert outbox.is_permanent(error) is permanent
+
+
+def test_failing_to_connect_or_to_sign_in_is_never_permanent() -> None:
+    assert not outbox.is_permanent(ConnectionRefusedError())
+    assert not outbox.is_permanent(smtplib.SMTPServerDisconnected("gone"))
+    assert not outbox.is_permanent(smtplib.SMTPAuthenticationError(535, b"5.7.8 Bad password"))
+
+
+# Plain-text sign-in is only for this loopback test server; the portal can use STARTTLS.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_wanting_a_sign_in_the_settings_lack_is_retried_not_given_up(
+    db: Session,
+) -> None:
+    server = MailServer()
+    controller = _running(
+        server, authenticator=server.authenticate, auth_required=True, auth_require_tls=False
+    )
+    try:
+        settings = SmtpSettings("127.0.0.1", server.port, None, None, False, "p@example.gov.uk")
+        email = _queued(db)
+
+        # The server answers MAIL FROM with "530 5.7.0 Authentication required".
+        assert outbox.send_due(db, settings) == outbox.SendReport(failed=1)
+    finally:
+        controller.stop()
+    assert email.given_up_at is None
+    assert email.last_error is not None and email.last_error.startswith("530")
+
+
+def test_each_email_gets_its_own_message_id_when_it_is_queued(
+    app: Flask, db: Session, mail_server: MailServer, settings: SmtpSettings
+) -> None:
+    app.config["MAIL_FROM"] = "Learning panels <learning-panels@panels.example.gov.uk>"
+    with app.app_context():
+        first = outbox.enqueue(db, "grace@example.gov.uk", "First", "Body")
+        second = outbox.enqueue(db, "alan@example.gov.uk", "Second", "Body")
+    # Outside the application (a script, say) there is no sender to take the domain from.
+    third = outbox.enqueue(db, "ada@example.gov.uk", "Third", "Body")
+
+    assert re.fullmatch(r"<[0-9a-f]{32}@panels\.example\.gov\.uk>", first.message_id)
+    assert re.fullmatch(r"<[0-9a-f]{32}@learning-panels>", third.message_id)
+    assert len({first.message_id, second.message_id, third.message_id}) == 3
+    db.commit()
+    assert outbox.send_due(db, settings) == outbox.SendReport(sent=3)
+    assert sorted(mail_server.message_ids()) == sorted(
+        [first.message_id, second.message_id, third.message_id]
+    )
+
+
+class WorkerKilled(BaseException):
+    """The worker's process ends (killed, the machine lost) between two lines of send_due."""
+
+
+def test_a_resend_after_a_worker_died_between_sending_and_recording_has_the_same_message_id(
+    app: Flask,
+    db: Session,
+    mail_server: MailServer,
+    settings: SmtpSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    email = _queued(db)
+    now = clock.now()
+    dying: Session = app.extensions["db_sessionmaker"]()
+    commits = []
+    commit = dying.commit
+
+    def commit_unless_sent() -> None:
+        # The first commit is the claim; the next would record the email as sent.
+        commits.append(1)
+        if len(commits) > 1:
+            raise WorkerKilled
+        commit()
+
+    monkeypatch.setattr(dying, "commit", commit_unless_sent)
+    try:
+        with pytest.raises(WorkerKilled):
+            outbox.send_due(dying, settings, now=now)
+    finally:
+        dying.close()
+    db.expire_all()
+    assert email.sent_at is None and len(mail_server.messages) == 1
+
+    resent = outbox.send_due(db, settings, now=now + outbox.CLAIM_FOR)
+
+    assert resent == outbox.SendReport(sent=1)
+    assert mail_server.message_ids() == [email.message_id, email.message_id]
 
 
 def test_an_email_claimed_by_another_worker_is_not_sent(
