@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -24,9 +23,10 @@ from wtforms.validators import URL, InputRequired, Length, Regexp, ValidationErr
 
 from agencies.agencies import SLUG_PATTERN
 from agencies.models import AgencyKind, Role
+from portal.pages import Form
 
 
-class ProviderFields(FlaskForm):
+class ProviderFields(Form):
     issuer = StringField(
         "Issuer URL",
         widget=GovTextInput(),
@@ -101,7 +101,7 @@ class ProviderForm(ProviderFields):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = SelectMultipleField(
         "Roles", widget=GovCheckboxesInput(), choices=[], validate_choice=False
     )

@@ -7,7 +7,7 @@ import json
 from datetime import datetime, time
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -34,7 +34,7 @@ from extracts.models import (
     ReviewDocument,
 )
 from panels.models.cases import Case
-from portal import clock
+from portal import clock, downloads
 from portal.clock import LONDON
 from portal.db import get_db
 from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404
@@ -99,11 +99,8 @@ def review_original(document_id: int) -> Any:
     original = attempt(None, lambda: reviews.open_original(get_db(), me(), document))
     if isinstance(original, Refused):
         abort(403)
-    return Response(
-        original,
-        mimetype=document.content_type or "application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
-    )
+    # What the uploader's browser claimed the file was (document.content_type) is not trusted.
+    return downloads.download(original, document.filename)
 
 
 @blueprint.route("/cases/<int:case_id>/parties", methods=["GET", "POST"])
@@ -252,17 +249,13 @@ def extract_add(extract_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         outcome: object
-        if form.section.data and form.start.data and form.end.data:
+        selection = form.selection()
+        if selection is not None:
+            section, start, end = selection
             outcome = attempt(
                 form,
                 lambda: extracts.add_by_hand(
-                    db,
-                    me(),
-                    extract,
-                    int(form.section.data),
-                    int(form.start.data),
-                    int(form.end.data),
-                    form.reason.data or "",
+                    db, me(), extract, section, start, end, form.reason.data or ""
                 ),
             )
         else:
@@ -436,13 +429,6 @@ def my_extract(issue_id: int) -> Any:
 @blueprint.get("/my-extracts/<int:issue_id>.pdf")
 def my_extract_pdf(issue_id: int) -> Any:
     extract_issue = _opened(issue_id, "downloaded")
-    return Response(
-        extract_issue.pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="{extract_issue.extract.reference}.pdf"'
-            ),
-            "Cache-Control": "no-store",
-        },
-    )
+    response = downloads.download(extract_issue.pdf, f"{extract_issue.extract.reference}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,7 +7,6 @@ import re
 from datetime import UTC, datetime, time
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -54,6 +53,7 @@ from panels.models.learning import LearningLevel
 from portal import richtext
 from portal.clock import LONDON
 from portal.db import LabelledEnum
+from portal.pages import Form, as_id
 
 
 def choices(enum: type[LabelledEnum], blank: str | None = None) -> list[SelectChoice]:
@@ -61,8 +61,14 @@ def choices(enum: type[LabelledEnum], blank: str | None = None) -> list[SelectCh
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 
 
+# Dates people enter fall within these years: every date within them can be stored, shown and
+# turned into a time in UK time and in UTC (31/12/9999 cannot: the next day does not exist).
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
 class UkDateField(DateField):
-    """A GOV.UK date input: day, month and year boxes."""
+    """A GOV.UK date input: day, month and year boxes, for a year from FIRST_YEAR to LAST_YEAR."""
 
     def __init__(self, label: str, required: str | None = None, **kwargs: Any) -> None:
         validators = [InputRequired(message=required)] if required else [Optional()]
@@ -79,13 +85,17 @@ class UkDateField(DateField):
             self.data = None
             return
         try:
-            self.data = datetime.strptime(" ".join(valuelist), "%d %m %Y").date()
+            day = datetime.strptime(" ".join(valuelist), "%d %m %Y").date()
         except ValueError:
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(f"{self.label.text} must have a year from {FIRST_YEAR} to {LAST_YEAR}")
+        self.data = day
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """A form editing a record: it carries the version the editor started from."""
 
     version = HiddenField()
@@ -99,7 +109,9 @@ class VersionedForm(FlaskForm):
             getattr(self, name).data = richtext.to_editable(getattr(record, name))
 
     def version_seen(self) -> int:
-        return int(self.version.data or 0)
+        """The version the editor started from; 0, which no record has, if it was tampered with:
+        the save is then refused as a conflict, keeping what they typed."""
+        return as_id(self.version.data) or 0
 
 
 def text_input(label: str, message: str | None = None, max_length: int = 200) -> StringField:
@@ -118,7 +130,7 @@ def text_area(label: str, message: str | None = None, rows: int = 6) -> TextArea
     )
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     reference = text_input("Case reference", "Enter the case reference", 40)
     region = SelectField(
         "Probation region",
@@ -193,7 +205,7 @@ class PanelForm(VersionedForm):
             raise ValidationError("The action plan cannot be due before the contributions")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     agency = SelectField(
         "Agency",
         widget=GovSelect(),
@@ -203,7 +215,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Invite agency", widget=GovSubmitInput())
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     user = SelectField(
         "Person",
         widget=GovSelect(),
@@ -227,7 +239,7 @@ class ContributionForm(VersionedForm):
         return {name: getattr(self, name).data or "" for name in SECTIONS}
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     event_date = UkDateField("Date", "Enter the date of the event")
     event = text_area("What happened", "Describe the event", rows=3)
     agency_action = text_area("What the agency did", rows=3)
@@ -235,7 +247,7 @@ class EventForm(FlaskForm):
     submit = SubmitField("Add to chronology", widget=GovSubmitInput())
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     comments = text_area("Comments for the agency", "Say what the agency should change")
     submit = SubmitField("Return to the agency", widget=GovSubmitInput())
 
@@ -284,7 +296,7 @@ class MinutesForm(VersionedForm):
     submit = SubmitField("Save minutes", widget=GovSubmitInput())
 
 
-class LearningForm(FlaskForm):
+class LearningForm(Form):
     title = text_input("Learning point", "Summarise the learning in a line")
     description = text_area("What was learnt", rows=6)
     level = RadioField(
@@ -304,13 +316,14 @@ class LearningForm(FlaskForm):
 
 
 def optional_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+    """An id chosen in a list, None for the blank choice, or 0 (which no record has) for
+    anything else, so that the list refuses it as a choice it does not offer."""
+    if value is None or value == "":
         return None
+    return as_id(value) or 0
 
 
-class LibraryForm(FlaskForm):
+class LibraryForm(Form):
     """The learning library's filters: a GET form, so no CSRF token."""
 
     class Meta:
@@ -347,12 +360,15 @@ class ActionForm(VersionedForm):
         "Measure of success", "Say how success will be evidenced", rows=3
     )
     learning_point = SelectField(
-        "Learning it answers", widget=GovSelect(), coerce=optional_int, validate_choice=False
+        "Learning it answers",
+        widget=GovSelect(),
+        coerce=optional_int,
+        invalid_choice_message="Choose learning from the list",
     )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     answer = RadioField(
         "Your agency's answer",
         widget=GovRadioInput(),
@@ -367,6 +383,6 @@ class ResponseForm(FlaskForm):
             raise ValidationError("Say why your agency has not fully agreed the action")
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     text = text_area("Progress and its evidence", "Describe the progress and its evidence", rows=5)
     submit = SubmitField("Add progress", widget=GovSubmitInput())

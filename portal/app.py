@@ -25,12 +25,15 @@ from panels.views import blueprint as panels_blueprint
 from portal import config, db, demo, errors, security, templating, views
 from portal.cli import core_commands
 from portal.config import ConfigError
+from portal.pages import BoundedIntegerConverter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Flask:
     app = Flask(__name__, instance_path=os.path.join(ROOT, "instance"), static_folder=None)
+    # Before any route is added: every `<int:...>` id is then one the database could hold.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.config.update(config.from_environment(environ or os.environ, app.instance_path))
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal.db import get_db
 
 
 class DomainError(Exception):
@@ -18,11 +22,12 @@ class DomainError(Exception):
 class EditConflict(DomainError):
     """Someone else saved the record since the form was loaded: nothing was overwritten."""
 
-    def __init__(self, current_version: int) -> None:
+    def __init__(self, current_version: int | None) -> None:
         super().__init__(
             "Someone else saved changes while you were editing. Your text is below, not yet "
             "saved: check their changes, then save again."
         )
+        # None when the database refused a save that raced another: the version is not known.
         self.current_version = current_version
 
 
@@ -44,16 +49,39 @@ def init_app(app: Flask) -> None:
 
 
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:
+    """The error page; if even that fails (the database gone, a template broken), a plain one.
+
+    An error page that raised would leave the server's bare page, without the security headers.
+    """
+    title = _PAGES.get(code, _PAGES[500] if code >= 500 else _PAGES[400])
+    try:
+        # The request's transaction may have failed: the page reads who is signed in afresh.
+        get_db().rollback()
+        return render_template("errors/error.html", code=code, title=title, detail=detail), code
+    except Exception:
+        current_app.logger.exception("the error page could not be shown")
+        return _plain(title, detail), code
+
+
+def _plain(title: str, detail: str | None) -> str:
+    """An error page needing nothing: no template, no database, no signed-in person."""
+    body = detail or "Go back and try again. If it keeps happening, contact the administrator."
     return (
-        render_template(
-            "errors/error.html", code=code, title=_PAGES.get(code, _PAGES[400]), detail=detail
-        ),
-        code,
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)} - Learning panel portal</title>"
+        '<link rel="stylesheet" href="/static/govuk/govuk-frontend.min.css"></head>'
+        '<body class="govuk-template__body"><main class="govuk-main-wrapper govuk-width-container">'
+        f'<h1 class="govuk-heading-l">{html.escape(title)}</h1>'
+        f'<p class="govuk-body">{html.escape(body)}</p>'
+        '<p class="govuk-body"><a class="govuk-link" href="/">Go to your home page</a></p>'
+        "</main></body></html>"
     )
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
+    if code >= 500:
+        return _render(code)
     return _render(code if code in _PAGES else 400)
 
 

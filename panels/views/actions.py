@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from agencies.signed_in import me
@@ -17,7 +17,7 @@ from panels.models.actions import Action, ActionState
 from panels.models.learning import LearningPoint
 from panels.models.panels import Panel
 from panels.views import blueprint
-from portal import clock
+from portal import clock, downloads
 from portal.db import get_db
 from portal.pages import REFUSED, Refused, attempt, confirm, get_or_404, paginate
 from portal.policy import ensure
@@ -68,22 +68,15 @@ def action_plan(panel_id: int) -> Any:
 def action_plan_csv(panel_id: int) -> Any:
     panel = get_or_404(Panel, panel_id)
     body = render_csv(_exported(panel, "csv"), clock.today())
-    return Response(
-        body.encode("utf-8-sig"),  # the byte-order mark makes Excel read the accents right
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_name(panel)}.csv"'},
-    )
+    # The byte-order mark makes Excel read the accents right.
+    return downloads.download(body.encode("utf-8-sig"), f"{_name(panel)}.csv", text=downloads.CSV)
 
 
 @blueprint.get("/panels/<int:panel_id>/actions.pdf")
 def action_plan_pdf(panel_id: int) -> Any:
     panel = get_or_404(Panel, panel_id)
     body = render_pdf(panel, _exported(panel, "pdf"), clock.today())
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_name(panel)}.pdf"'},
-    )
+    return downloads.download(body, f"{_name(panel)}.pdf")
 
 
 def _exported(panel: Panel, kind: str) -> list[Action]:
@@ -95,7 +88,7 @@ def _exported(panel: Panel, kind: str) -> list[Action]:
 
 
 def _name(panel: Panel) -> str:
-    return f"action-plan-{panel.case.reference}"
+    return f"action-plan-{downloads.name_part(panel.case.reference)}"
 
 
 @blueprint.route("/panels/<int:panel_id>/actions/new", methods=["GET", "POST"])

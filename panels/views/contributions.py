@@ -64,6 +64,8 @@ def contribution_edit(contribution_id: int) -> Any:
             # Keep what they typed in the form, and show what is saved now beside it.
             get_db().refresh(contribution)
             theirs = contributions.sections_of(contribution)
+            # Saving again is then a deliberate choice to replace what is saved now.
+            form.version.data = str(contribution.version)
     return render_template(
         "panels/contribution_form.html",
         form=form,

@@ -27,7 +27,9 @@ from portal.pages import (
     attempt,
     confirm,
     get_or_404,
+    page_number,
     paginate,
+    without_control_characters,
 )
 from portal.policy import ensure, require
 
@@ -124,17 +126,19 @@ def learning_library() -> Any:
     agencies = db.scalars(select(Agency).where(Agency.active).order_by(Agency.name)).all()
     form.agency.choices = [("", "Any agency")] + [(agency.id, agency.name) for agency in agencies]
     form.validate()
+    # A filter that names nothing offered (a stale or tampered link) is left out, not an error.
+    themes = {theme_id for theme_id, _name in form.theme.choices[1:]}  # type: ignore[index]
     wanted = LibraryFilter(
-        text=(form.q.data or "").strip(),
-        theme_id=form.theme.data,
-        agency_id=form.agency.data,
+        text=without_control_characters(form.q.data or "").strip(),
+        theme_id=form.theme.data if form.theme.data in themes else None,
+        agency_id=form.agency.data if form.agency.data in {a.id for a in agencies} else None,
         region=ProbationRegion(form.region.data)
         if form.region.data in set(ProbationRegion)
         else None,
         since=None if form.since.errors else form.since.data,
         until=None if form.until.errors else form.until.data,
     )
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = page_number()
     points, total, recurring = learning.library(db, me(), wanted, number, PER_PAGE)
     return render_template(
         "panels/library.html",

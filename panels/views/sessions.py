@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from agencies.signed_in import me
 from panels import sessions
@@ -15,6 +14,7 @@ from panels.minutes_pdf import minutes_pdf
 from panels.models.panels import Panel
 from panels.models.sessions import Attendance, PanelSession
 from panels.views import blueprint
+from portal import downloads
 from portal.clock import LONDON
 from portal.db import get_db
 from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404
@@ -101,7 +101,10 @@ def session_attendance(session_id: int) -> Any:
         for person in members:
             value = request.form.get(f"attendance-{person.id}")
             if value:
-                chosen[person.id] = Attendance(value)
+                try:
+                    chosen[person.id] = Attendance(value)
+                except ValueError:
+                    abort(400)  # the page offers only the choices; nothing else is an answer
         outcome = attempt(
             form,
             lambda: sessions.record_attendance(get_db(), me(), session, chosen),
@@ -161,20 +164,17 @@ def session_publish(session_id: int) -> Any:
 @blueprint.get("/sessions/<int:session_id>/minutes.pdf")
 def session_minutes_pdf(session_id: int) -> Any:
     session = _load(session_id, "view_minutes")
-    name = f"minutes-{session.panel.case.reference}-{session.starts_at.astimezone(UTC):%Y%m%d}.pdf"
-    return Response(
-        minutes_pdf(session.panel, session),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    reference = downloads.name_part(session.panel.case.reference)
+    name = f"minutes-{reference}-{session.starts_at.astimezone(LONDON):%Y%m%d}.pdf"
+    return downloads.download(minutes_pdf(session.panel, session), name)
 
 
 @blueprint.get("/sessions/<int:session_id>/calendar.ics")
 def session_calendar(session_id: int) -> Any:
     session = _load(session_id, "view")
     url = url_for(".session_detail", session_id=session.id, _external=True)
-    return Response(
+    return downloads.download(
         session_ics(session.panel, session, url),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="panel-session-{session.id}.ics"'},
+        f"panel-session-{session.id}.ics",
+        text=downloads.CALENDAR,
     )

@@ -333,8 +333,10 @@ def test_unknown_agency_is_told_so(client: FlaskClient, agency: Agency) -> None:
 
 
 def test_agency_switched_off_during_sign_in_is_refused(
-    client: FlaskClient, db: Session, admin: User, chair: User
+    client: FlaskClient, db: Session, admin: User, chair: User, police: Agency
 ) -> None:
+    # An administrator elsewhere, so probation's sign-in may be switched off.
+    people.person(db, admin, people.provider_of(db, "police"), "alan", [Role.ADMINISTRATOR])
     location = client.get("/sign-in/probation").headers["Location"]
     callback = authorize_at_provider(location, "grace")
     provider = people.provider_of(db, "probation")
