@@ -35,6 +35,11 @@ def _view_dashboard(user: User, _: None) -> bool:
     return True
 
 
+@rule("manage_jobs")
+def _manage_jobs(user: User, _: None) -> bool:
+    return is_admin(user)
+
+
 @rule("manage_agencies")
 def _manage_agencies(user: User, _: None) -> bool:
     return is_admin(user)

@@ -11,7 +11,7 @@ from agencies.access import grantable_roles
 from agencies.forms import AgencyForm, ProviderForm, RolesForm
 from agencies.models import Agency, AgencyKind, IdentityProvider, Role, User
 from agencies.signed_in import me
-from portal import provider_metadata
+from portal import jobs, provider_metadata
 from portal.db import get_db
 from portal.pages import ButtonForm, Refused, attempt, confirm, get_or_404, paginate
 from portal.policy import ensure, require
@@ -156,3 +156,20 @@ def user_roles(user_id: int) -> Any:
             flash(f"{user.name}'s roles have been saved.", "success")
             return redirect(url_for(".user_detail", user_id=user.id))
     return render_template("agencies/roles.html", user=user, form=form)
+
+
+@blueprint.get("/admin/jobs")
+@require("manage_jobs")
+def job_list() -> Any:
+    return render_template("agencies/jobs.html", jobs=jobs.set_aside(get_db()), form=ButtonForm())
+
+
+@blueprint.post("/admin/jobs/<int:job_id>/retry")
+@require("manage_jobs")
+def job_retry(job_id: int) -> Any:
+    job: jobs.Job = get_or_404(jobs.Job, job_id)
+    if ButtonForm().validate_on_submit() and not isinstance(
+        attempt(None, lambda: jobs.try_again(get_db(), me().id, job)), Refused
+    ):
+        flash(f"Job {job.id} will be tried again.", "success")
+    return redirect(url_for(".job_list"))

@@ -1,12 +1,16 @@
-"""Command-line commands of the panels area, run on a schedule beside the web processes."""
+"""The panels area's scheduled work: overdue reminders, a daily job for the workers, and the
+same as a command to run by hand."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from panels.actions import remind_overdue
-from portal import clock
+from portal import clock, jobs
 from portal.db import get_db
 
 
@@ -18,3 +22,9 @@ def remind_overdue_command() -> None:
     count = remind_overdue(db, clock.today())
     db.commit()
     click.echo(f"Reminded owning agencies of {count} overdue action(s).")
+
+
+@jobs.handler("panels.remind-overdue", every=timedelta(days=1))
+def remind_overdue_job(db: Session, job: jobs.Job, progress: jobs.Progress) -> None:
+    progress("Telling owning agencies about overdue actions")
+    remind_overdue(db, clock.today())

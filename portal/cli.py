@@ -12,13 +12,13 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal import client_keys, migrate, outbox
+from portal import client_keys, jobs, migrate, outbox
 from portal.db import get_db
 
 
 def core_commands() -> list[click.Command]:
-    """The commands of the core: the schema, the mail worker, the portal's signing keys."""
-    return [db_group, send_email, new_signing_key]
+    """The commands of the core: the schema, the workers, the portal's signing keys."""
+    return [db_group, send_email, worker, new_signing_key]
 
 
 @click.group("db", cls=AppGroup, help="Create or change the database schema (Alembic migrations).")
@@ -44,6 +44,45 @@ def db_downgrade(revision: str) -> None:
 def new_signing_key() -> None:
     """Print a new private key for OIDC_SIGNING_KEYS (private_key_jwt client authentication)."""
     click.echo(json.dumps(client_keys.generate()))
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Do the jobs that are due now, then stop.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=2.0,
+    show_default=True,
+    help="Seconds between looks for work when there is none.",
+)
+def worker(once: bool, interval: float) -> None:
+    """Do queued jobs and queue periodic ones: run any number, on any machines."""
+    sessions = current_app.extensions["db_sessionmaker"]
+    stop = threading.Event()
+
+    def _stop(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo("Working on queued jobs.")
+    try:
+        while not stop.is_set():
+            try:
+                with sessions() as db:
+                    jobs.queue_periodic(db)
+                done = jobs.run_one(sessions)
+            except SQLAlchemyError:
+                # The database may be restarting; keep the worker alive and look again later.
+                current_app.logger.exception("could not reach the job table")
+                done = None
+            if done is None:
+                if once:
+                    break
+                stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.")
 
 
 @click.command("send-email")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -253,6 +254,19 @@ def _port_free(port: int) -> bool:
         return probe.connect_ex((PROVIDER_HOST, port)) != 0
 
 
+@contextmanager
+def _worker() -> Iterator[None]:
+    """A worker beside the demo's web process, doing its queued jobs (as production runs some)."""
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "flask", "--app", "portal.app", "worker"], cwd=ROOT
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @click.group(
     "demo", cls=AppGroup, help="Demo mode: fictional agencies, people and local sign-in providers."
 )
@@ -286,5 +300,6 @@ def serve_command(port: int) -> None:
             providers.enter_context(
                 local_provider(provider_config(demo, portal_url), Path(directory))
             )
+        providers.enter_context(_worker())
         click.echo(f"\n  The portal is at {portal_url}/ — sign in as any demo person.\n")
         run_simple(PROVIDER_HOST, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]

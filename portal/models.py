@@ -20,6 +20,7 @@ from panels.models.learning import LearningPoint, Theme
 from panels.models.panels import Invitation, Panel, PanelMember
 from panels.models.sessions import PanelSession, SessionAttendee
 from portal.audit import AuditEvent
+from portal.jobs import Job
 from portal.notices import Notice
 from portal.oidc import LogoutTokenUse, SignInAttempt
 from portal.outbox import OutboxEmail
@@ -41,6 +42,7 @@ __all__ = [
     "ExtractRedaction",
     "FactualComment",
     "Invitation",
+    "Job",
     "LearningPoint",
     "LogoutTokenUse",
     "Notice",

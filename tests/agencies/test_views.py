@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from agencies import users
 from agencies.models import Agency, IdentityProvider, Role, User, UserStatus
+from portal import clock, jobs
 from portal.audit import AuditEvent
 from tests.conftest import csrf_token
 from tests.support import people
@@ -491,3 +492,52 @@ def test_the_last_administrator_keeps_the_role_when_two_remove_each_others_at_on
     )
     db.expire_all()
     assert db.get_one(User, alan.id).roles == {Role.ADMINISTRATOR}
+
+
+@jobs.handler("test.always-fails")
+def _always_fails(db: Session, job: jobs.Job, progress: jobs.Progress) -> None:
+    raise RuntimeError("the mail server said <no>")
+
+
+@pytest.fixture
+def set_aside_job(app: Flask, db: Session) -> jobs.Job:
+    job = jobs.enqueue(db, "test.always-fails")
+    db.commit()
+    when = clock.now()
+    for _ in range(jobs.MAX_ATTEMPTS):
+        jobs.run_one(app.extensions["db_sessionmaker"], when)
+        db.refresh(job)
+        when = job.run_after
+    assert job.state is jobs.JobState.SET_ASIDE
+    return job
+
+
+@pytest.mark.parametrize("who", ["lead", "chair", "police_member"])
+def test_jobs_set_aside_are_for_the_administrator_alone(
+    client: FlaskClient, db: Session, cast: dict[str, User], set_aside_job: jobs.Job, who: str
+) -> None:
+    as_(client, cast[who])
+    assert client.get("/admin/jobs").status_code == 403
+    token = csrf_token(client, "/sign-out")
+    retry = client.post(f"/admin/jobs/{set_aside_job.id}/retry", data={"csrf_token": token})
+    assert retry.status_code == 403
+    db.refresh(set_aside_job)
+    assert set_aside_job.state is jobs.JobState.SET_ASIDE
+
+
+def test_administrator_sees_a_job_set_aside_and_tries_it_again(
+    client: FlaskClient, db: Session, cast: dict[str, User], set_aside_job: jobs.Job
+) -> None:
+    as_(client, cast["admin"])
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "test.always-fails" in page
+    assert "the mail server said &lt;no&gt;" in page  # shown inert
+    response = client.post(
+        f"/admin/jobs/{set_aside_job.id}/retry",
+        data={"csrf_token": csrf_token(client, "/admin/jobs")},
+    )
+    assert response.status_code == 302
+    db.refresh(set_aside_job)
+    assert (set_aside_job.state, set_aside_job.attempts) == (jobs.JobState.QUEUED, 0)
+    assert events(db, "job.retried")[-1].actor_id == cast["admin"].id
+    assert "No job has been set aside" in client.get("/admin/jobs").get_data(as_text=True)
