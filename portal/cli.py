@@ -59,12 +59,7 @@ def new_signing_key() -> None:
 def worker(once: bool, interval: float) -> None:
     """Do queued jobs and queue periodic ones: run any number, on any machines."""
     sessions = current_app.extensions["db_sessionmaker"]
-    stop = threading.Event()
-
-    def _stop(_signal: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
+    stop = _stopped_by_sigterm()
     click.echo("Working on queued jobs.")
     try:
         while not stop.is_set():
@@ -102,13 +97,7 @@ def send_email(once: bool, interval: float) -> None:
     if once:
         click.echo(_counts(outbox.send_due(db, settings)))
         return
-    stop = threading.Event()
-
-    def _stop(_signal: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    # Stop between batches on SIGTERM (how process managers stop a service) as on Ctrl+C.
-    signal.signal(signal.SIGTERM, _stop)
+    stop = _stopped_by_sigterm()
     click.echo(f"Sending email through {settings.host}:{settings.port} every {interval:g} s.")
     try:
         while not stop.is_set():
@@ -127,6 +116,18 @@ def send_email(once: bool, interval: float) -> None:
     except KeyboardInterrupt:
         pass
     click.echo("Stopped.")
+
+
+def _stopped_by_sigterm() -> threading.Event:
+    """Set on SIGTERM (how process managers stop a service), so a worker stops between pieces of
+    work, as on Ctrl+C."""
+    stop = threading.Event()
+
+    def _stop(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    return stop
 
 
 def _counts(report: outbox.SendReport) -> str:
