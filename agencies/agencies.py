@@ -7,7 +7,8 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agencies.models import Agency, AgencyKind, IdentityProvider, Role, RoleGrant, User, UserStatus
+from agencies.models import Agency, AgencyKind, IdentityProvider, Role, User
+from agencies.users import holding
 from portal import audit
 from portal.errors import DomainError
 from portal.oidc import AUTH_METHODS
@@ -138,15 +139,8 @@ def check_provider(cache: ProviderCache, issuer: str, auth_method: str) -> None:
 
 def _keep_an_administrator_able_to_sign_in(db: Session, provider: IdentityProvider) -> None:
     """Refuse to switch off the sign-in of the agency every administrator belongs to."""
-    elsewhere = db.scalar(
-        select(func.count(User.id))
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(
-            RoleGrant.role == Role.ADMINISTRATOR,
-            User.status == UserStatus.APPROVED,
-            User.agency_id != provider.agency_id,
-        )
-    )
+    others = holding(Role.ADMINISTRATOR).where(User.agency_id != provider.agency_id)
+    elsewhere = db.scalar(select(func.count()).select_from(others.subquery()))
     if not elsewhere:
         raise DomainError(
             f"Every portal administrator signs in through {provider.agency.name}: switching "

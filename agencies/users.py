@@ -50,20 +50,19 @@ def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[st
     return user
 
 
+def holding(role: Role) -> Select[User]:
+    """The approved people who hold `role`: narrow it further as needed."""
+    return (
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role, User.status == UserStatus.APPROVED)
+    )
+
+
 def people_with_role(db: Session, role: Role, agency_ids: Iterable[int]) -> list[User]:
     """The approved people who hold `role` in any of the agencies `agency_ids`, by name."""
-    return list(
-        db.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.role == role,
-                User.status == UserStatus.APPROVED,
-                User.agency_id.in_(set(agency_ids)),
-            )
-            .order_by(User.name)
-        )
-    )
+    query = holding(role).where(User.agency_id.in_(set(agency_ids))).order_by(User.name)
+    return list(db.scalars(query))
 
 
 def manageable_users(actor: User) -> Select[User]:
@@ -103,11 +102,7 @@ def _keep_an_administrator(db: Session, user: User, change: str) -> None:
     """Refuse to suspend or demote `user` if no other approved administrator would remain."""
     if not (is_admin(user) and user.status is UserStatus.APPROVED):
         return
-    administrators = (
-        select(User.id)
-        .join(User.role_grants)
-        .where(RoleGrant.role == Role.ADMINISTRATOR, User.status == UserStatus.APPROVED)
-    )
+    administrators = holding(Role.ADMINISTRATOR).with_only_columns(User.id)
     # Lock them first: two administrators removing each other at once then take turns, and
     # the count below, a statement of its own, sees what the first one did (PostgreSQL).
     db.execute(administrators.order_by(User.id).with_for_update(of=User))
