@@ -54,14 +54,17 @@ class _AlwaysHeaders:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         def with_headers(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
             present = {name.lower() for name, _value in headers}
-            missing = {**_fixed_headers("'self'"), "Cache-Control": "no-store"}
             headers = [
                 *headers,
-                *((name, value) for name, value in missing.items() if name.lower() not in present),
+                *((name, value) for name, value in _FALLBACK if name.lower() not in present),
             ]
             return start_response(status, headers, *rest)
 
         return self.wsgi_app(environ, with_headers)
+
+
+# What a response that left Flask without its headers gets: worked out once, not per response.
+_FALLBACK = tuple({**_fixed_headers("'self'"), "Cache-Control": "no-store"}.items())
 
 
 def _add_headers(response: Response) -> Response:
