@@ -33,6 +33,14 @@ class PartyRole(LabelledEnum):
         }
 
 
+class ReviewState(LabelledEnum):
+    # Kept as uploaded; a worker reads its text into sections.
+    READING = "reading"
+    READ = "read"
+    # The worker refused it: only a review that was read is used for extracts.
+    UNREADABLE = "unreadable"
+
+
 class ReviewDocument(Base):
     """The review as uploaded: the original is for the chair alone, never for practitioners."""
 
@@ -45,7 +53,10 @@ class ReviewDocument(Base):
     size: Mapped[int] = mapped_column(Integer)
     # Loaded only when asked for: lists of documents must not drag megabytes along.
     original: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    sections: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    sections: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    state: Mapped[ReviewState] = mapped_column(
+        enum_column(ReviewState, "review_state"), default=ReviewState.READING
+    )
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 

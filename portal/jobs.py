@@ -6,8 +6,10 @@ workers on any number of machines claim jobs with a compare-and-set on the row (
 SQLite and PostgreSQL) and hold them for a lease; a job whose worker died is claimed again when
 its lease runs out. A job's own writes are committed together with its completion, and only by
 the worker still holding the lease, so a job's effects land once. A failing job is tried again
-with back-off, then set aside for an administrator to see. Periodic jobs are queued by the
-workers themselves, once per period, so no cron is needed.
+with back-off, then set aside for an administrator to see; a job refused by a rule of the
+domain (a document that cannot be read) ends at once with the reason, for the person who asked
+for it, who follows its progress on `/jobs/<id>`. Periodic jobs are queued by the workers
+themselves, once per period, so no cron is needed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import JSON, CursorResult, Integer, String, Text, and_, or_, select, update
+from sqlalchemy import (
+    JSON,
+    CursorResult,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    and_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
@@ -30,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 # Wait this long after the n-th failure before trying again; set the job aside after the last.
 BACK_OFF = (timedelta(seconds=30), timedelta(minutes=5), timedelta(minutes=30))
-MAX_ATTEMPTS = len(BACK_OFF) + 1
 # Longer than any job takes: a worker still running a job when its lease ends loses it, and
 # its work is rolled back rather than committed twice.
 LEASE = timedelta(minutes=15)
@@ -41,7 +53,13 @@ class JobState(LabelledEnum):
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
+    # Ended by a rule of the domain, with the reason in `outcome`: trying again cannot help.
+    REFUSED = "refused"
     SET_ASIDE = "set_aside"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.REFUSED, JobState.SET_ASIDE)
 
 
 class Job(Base):
@@ -63,30 +81,43 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The person waiting for it, who alone may follow it on /jobs/<id>; None for the portal's own.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # What it is, for that person ("Reading the review of case SFO-1"), where they go once it is
+    # done (its handler may set it, e.g. to the extract it made) and where to go back to if not.
+    title: Mapped[str] = mapped_column(String(200), default="")
+    done_path: Mapped[str | None] = mapped_column(String(500))
+    back_path: Mapped[str | None] = mapped_column(String(500))
+    # Why it was refused, in words for that person.
+    outcome: Mapped[str | None] = mapped_column(Text)
 
 
 Progress = Callable[[str], None]
+# A handler does the job's work in the session it is given, reporting progress as it goes, and
+# raises DomainError when a rule refuses it. Reporting progress commits in another session: on
+# SQLite report before the session has written anything, as its write lock would block the report.
 Handler = Callable[[Session, Job, Progress], None]
 
 
 @dataclass(frozen=True)
-class Periodic:
-    kind: str
-    every: timedelta
+class Kind:
+    handler: Handler
+    back_off: tuple[timedelta, ...]
+    every: timedelta | None
 
 
-_handlers: dict[str, Handler] = {}
-_periodic: dict[str, Periodic] = {}
+_kinds: dict[str, Kind] = {}
 
 
-def handler(kind: str, every: timedelta | None = None) -> Callable[[Handler], Handler]:
+def handler(
+    kind: str, every: timedelta | None = None, back_off: tuple[timedelta, ...] = BACK_OFF
+) -> Callable[[Handler], Handler]:
     """Declare the function that does jobs of `kind`; with `every`, a job of it runs once per
-    period of that length."""
+    period of that length. A failing job waits `back_off[n]` after its n-th failure and is set
+    aside after the last."""
 
     def register(function: Handler) -> Handler:
-        _handlers[kind] = function
-        if every is not None:
-            _periodic[kind] = Periodic(kind, every)
+        _kinds[kind] = Kind(function, back_off, every)
         return function
 
     return register
@@ -99,9 +130,12 @@ def enqueue(
     *,
     unique_key: str | None = None,
     run_after: datetime | None = None,
+    requested_by_id: int | None = None,
+    title: str = "",
+    back_path: str | None = None,
 ) -> Job:
     """Add a job to the session: it is queued when the caller commits the change it is for."""
-    if kind not in _handlers:
+    if kind not in _kinds:
         raise ValueError(f"no handler for jobs of kind {kind!r}")
     job = Job(
         kind=kind,
@@ -111,6 +145,9 @@ def enqueue(
         attempts=0,
         progress="Waiting to start",
         run_after=run_after or clock.now(),
+        requested_by_id=requested_by_id,
+        title=title[:200],
+        back_path=back_path,
     )
     db.add(job)
     return job
@@ -121,11 +158,13 @@ def queue_periodic(db: Session, now: datetime | None = None) -> int:
     may call it at once: the unique key lets only one of them queue each run."""
     now = now or clock.now()
     queued = 0
-    for periodic in _periodic.values():
-        period = int(now.timestamp() // periodic.every.total_seconds())
+    for name, kind in _kinds.items():
+        if kind.every is None:
+            continue
+        period = int(now.timestamp() // kind.every.total_seconds())
         try:
             with db.begin_nested():
-                enqueue(db, periodic.kind, unique_key=f"{periodic.kind}:{period}", run_after=now)
+                enqueue(db, name, unique_key=f"{name}:{period}", run_after=now)
             queued += 1
         except IntegrityError:
             pass  # this period's run is already queued
@@ -144,8 +183,15 @@ def run_one(sessions: sessionmaker[Session], now: datetime | None = None) -> int
         job = db.get(Job, job_id)
         assert job is not None  # claimed just now, and jobs are never deleted
         try:
-            _handlers[job.kind](db, job, lambda text: _report(sessions, job_id, lease, text))
-            if not _finish(db, job_id, lease):
+            refusal = None
+            try:
+                _kinds[job.kind].handler(
+                    db, job, lambda text: _report(sessions, job_id, lease, text)
+                )
+            except DomainError as refused:
+                db.rollback()  # none of a refused job's work stands
+                refusal = refused.message
+            if not _finish(db, job_id, lease, refusal):
                 db.rollback()  # another worker took the job over; its run counts
                 return job_id
             db.commit()
@@ -194,14 +240,19 @@ def _report(sessions: sessionmaker[Session], job_id: int, lease: datetime, text:
         db.commit()
 
 
-def _finish(db: Session, job_id: int, lease: datetime) -> bool:
+def _finish(db: Session, job_id: int, lease: datetime, refusal: str | None) -> bool:
+    ended = (JobState.REFUSED, "Could not be done") if refusal else (JobState.DONE, "Done")
     finished = cast(
         CursorResult[Any],
         db.execute(
             update(Job)
             .where(_holding(job_id, lease))
             .values(
-                state=JobState.DONE, progress="Done", finished_at=clock.now(), locked_until=None
+                state=ended[0],
+                progress=ended[1],
+                outcome=refusal,
+                finished_at=clock.now(),
+                locked_until=None,
             )
         ),
     ).rowcount
@@ -217,12 +268,13 @@ def _failed(
             return
         job.last_error = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
         job.locked_until = None
-        if job.attempts >= MAX_ATTEMPTS:
+        back_off = _kinds[job.kind].back_off
+        if job.attempts > len(back_off):
             job.state, job.progress = JobState.SET_ASIDE, "Failed"
             job.finished_at = now
         else:
             job.state, job.progress = JobState.QUEUED, "Waiting to try again"
-            job.run_after = now + BACK_OFF[job.attempts - 1]
+            job.run_after = now + back_off[job.attempts - 1]
         db.commit()
 
 
