@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agencies.models import Role, User, UserStatus
+from portal.jobs import Job
 from portal.policy import rule
 
 # Roles an agency lead may hand out to their own agency's staff; only an administrator
@@ -78,3 +79,9 @@ def _reinstate(user: User, target: User) -> bool:
 @rule("assign_roles", User)
 def _assign_roles(user: User, target: User) -> bool:
     return target.status is UserStatus.APPROVED and _may_manage(user, target)
+
+
+@rule("follow", Job)
+def _follow_job(user: User, job: Job) -> bool:
+    """Only the person who started a job sees how it goes: its title names their case."""
+    return job.requested_by_id == user.id

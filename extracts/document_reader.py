@@ -33,8 +33,9 @@ def _unreadable(reason: str) -> UnreadableDocument:
     return UnreadableDocument(f"This document could not be read: {reason}")
 
 
-def read_document(filename: str, data: bytes, *, caps: Caps = CAPS, limits: Limits = LIMITS) -> str:
-    """The text of an uploaded review, read in a limited process, or UnreadableDocument."""
+def check_upload(filename: str, data: bytes) -> str:
+    """The file's kind (its suffix) if it may be read at all, or UnreadableDocument: the checks
+    that take no time, made while the person waits."""
     suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
     if suffix not in ACCEPTED:
         raise UnreadableDocument(
@@ -44,6 +45,12 @@ def read_document(filename: str, data: bytes, *, caps: Caps = CAPS, limits: Limi
         raise UnreadableDocument("The review must be smaller than 10 MB.")
     if not data:
         raise UnreadableDocument("The file is empty.")
+    return suffix
+
+
+def read_document(filename: str, data: bytes, *, caps: Caps = CAPS, limits: Limits = LIMITS) -> str:
+    """The text of an uploaded review, read in a limited process, or UnreadableDocument."""
+    suffix = check_upload(filename, data)
     text = _read_in_limited_process(suffix, data, caps, limits)
     if not text.strip():
         raise UnreadableDocument(

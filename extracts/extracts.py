@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -32,7 +33,6 @@ from panels.access import prepares_extracts
 from panels.models.cases import Case
 from panels.queries import visible_cases
 from portal import audit, clock, state_machine
-from portal.clock import LONDON
 from portal.errors import DomainError
 from portal.policy import authorise
 from portal.urls import path_for
@@ -61,13 +61,20 @@ def _parties_for(db: Session, case: Case) -> list[tuple[CaseParty, redaction.Par
     ]
 
 
-def start(db: Session, actor: User, case: Case, show_recipient_name: bool) -> Extract:
-    """A new extract of the case's latest review, with every redaction the detectors propose."""
+def check_start(db: Session, actor: User, case: Case) -> None:
+    """Refuse (DomainError) unless `actor` may prepare an extract of the case now."""
     authorise(actor, "manage_review", case, "Only a chair of this case's panel can do this.")
-    document = latest_review(db, case.id)
-    parties = _parties_for(db, case)
-    if document is None or not parties:
+    if latest_review(db, case.id) is None or not parties_of(db, case.id):
         raise DomainError(EXTRACT_FIELDS_NOT_READY)
+
+
+def start(db: Session, actor: User, case: Case, show_recipient_name: bool) -> Extract:
+    """A new extract of the case's latest review, with every redaction the detectors propose.
+    Loading the recogniser and running it take seconds: a worker's job, not a request's."""
+    check_start(db, actor, case)
+    document = latest_review(db, case.id)
+    assert document is not None  # check_start saw it, and reviews are never deleted
+    parties = _parties_for(db, case)
     extract = Extract(
         case=case,
         document=document,
@@ -297,52 +304,41 @@ def redacted_sections(
     return result
 
 
+class LeakFound(DomainError):
+    """A recipient's PDF, read back, still held text that should have been redacted."""
+
+    def __init__(self, recipient: User, leaks: int) -> None:
+        super().__init__(
+            f"The PDF for {recipient.name} still contained text that should be redacted, "
+            "so nothing has been issued. Check the redactions and try again."
+        )
+        self.recipient, self.leaks = recipient, leaks
+
+
+def check_issue(actor: User, extract: Extract, recipients: list[User]) -> None:
+    authorise(actor, "issue", extract, "Only an approved extract can be issued.")
+    if not recipients:
+        raise DomainError("Choose who to issue the extract to.")
+
+
 def issue(
     db: Session,
     actor: User,
     extract: Extract,
     recipients: list[User],
     expires_at: datetime | None,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> list[ExtractIssue]:
-    """Each recipient's own PDF, read back and checked: any redacted text found stops it all."""
-    authorise(actor, "issue", extract, "Only an approved extract can be issued.")
-    if not recipients:
-        raise DomainError("Choose who to issue the extract to.")
+    """Each recipient's own PDF, read back and checked: any redacted text found in one stops
+    them all (LeakFound). Every copy is made and checked before anything is written."""
+    check_issue(actor, extract, recipients)
+    parties, proposals = _parties_for(db, extract.case), _proposals(extract)
+    copies = []
+    for number, recipient in enumerate(recipients, start=1):
+        progress(f"Preparing copy {number} of {len(recipients)}…")
+        copies.append(_checked_copy(extract, recipient, parties, proposals))
     issued = []
-    issued_on = clock.now().astimezone(LONDON).date()
-    parties = _parties_for(db, extract.case)
-    proposals = _proposals(extract)
-    for recipient in recipients:
-        visible = _visible_to(extract, recipient, parties)
-        sections = redacted_sections(extract, proposals, visible)
-        pdf = redaction.render_extract(
-            [redaction.Section(heading, text) for heading, text in sections],
-            recipient=recipient.name,
-            reference=extract.reference,
-            issued_on=issued_on,
-        )
-        leaks = redaction.verify_pdf(
-            pdf,
-            redaction.forbidden_strings(
-                [p for _, p in proposals if p.party not in visible],
-                [party for _, party in parties],
-                keep_visible=visible,
-            ),
-        )
-        if leaks:
-            audit.record(
-                db,
-                actor.id,
-                "extract.issue_refused",
-                "extract",
-                extract.id,
-                recipient=recipient.id,
-                leaks=len(leaks),
-            )
-            raise DomainError(
-                f"The PDF for {recipient.name} still contained text that should be redacted, "
-                "so nothing has been issued. Check the redactions and try again."
-            )
+    for recipient, (sections, pdf) in zip(recipients, copies, strict=True):
         extract_issue = ExtractIssue(
             recipient_id=recipient.id,
             issued_by_id=actor.id,
@@ -372,6 +368,35 @@ def issue(
             "A redacted review extract has been issued to you",
         )
     return issued
+
+
+def _checked_copy(
+    extract: Extract,
+    recipient: User,
+    parties: list[tuple[CaseParty, redaction.Party]],
+    proposals: list[tuple[int, redaction.Proposal]],
+) -> tuple[list[tuple[str, str]], bytes]:
+    """The recipient's sections and PDF, the PDF read back: LeakFound if it holds what it
+    should not."""
+    visible = _visible_to(extract, recipient, parties)
+    sections = redacted_sections(extract, proposals, visible)
+    pdf = redaction.render_extract(
+        [redaction.Section(heading, text) for heading, text in sections],
+        recipient=recipient.name,
+        reference=extract.reference,
+        issued_on=clock.today(),
+    )
+    leaks = redaction.verify_pdf(
+        pdf,
+        redaction.forbidden_strings(
+            [p for _, p in proposals if p.party not in visible],
+            [party for _, party in parties],
+            keep_visible=visible,
+        ),
+    )
+    if leaks:
+        raise LeakFound(recipient, len(leaks))
+    return sections, pdf
 
 
 def open_issue(db: Session, actor: User, extract_issue: ExtractIssue, how: str) -> None:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from agencies.models import User
 from extracts.document_reader import MAX_BYTES as MAX_BYTES  # the upload page reads no more
-from extracts.document_reader import read_document
-from extracts.models import CaseParty, PartyRole, ReviewDocument
+from extracts.document_reader import check_upload, read_document
+from extracts.models import CaseParty, PartyRole, ReviewDocument, ReviewState
 from panels.models.cases import Case
 from portal import audit
 from portal.errors import DomainError
@@ -48,19 +48,19 @@ def split_sections(text: str) -> list[Section]:
     return sections
 
 
-def keep_review(
+def receive_review(
     db: Session, actor: User, case: Case, filename: str, content_type: str, data: bytes
 ) -> ReviewDocument:
-    """Keep an uploaded (or pasted) review with its text in sections."""
+    """Keep an uploaded (or pasted) review, to be read into sections by `read_review`."""
     authorise(actor, "manage_review", case, "Only a chair of this case's panel can add its review.")
-    sections = split_sections(read_document(filename, data))
+    check_upload(filename, data)
     document = ReviewDocument(
         case_id=case.id,
         filename=filename[:255],
         content_type=content_type[:100],
         size=len(data),
         original=data,
-        sections=[section.as_dict() for section in sections],
+        state=ReviewState.READING,
         uploaded_by_id=actor.id,
     )
     db.add(document)
@@ -78,6 +78,41 @@ def keep_review(
     return document
 
 
+def read_review(db: Session, document: ReviewDocument) -> None:
+    """Read the review's text, in a limited process, into sections; UnreadableDocument if it
+    cannot be read. Takes as long as the document does: a worker's job, not a request's."""
+    sections = split_sections(read_document(document.filename, document.original))
+    document.sections = [section.as_dict() for section in sections]
+    document.state = ReviewState.READ
+    audit.record(db, None, "review.read", "review_document", document.id, sections=len(sections))
+
+
+def keep_review(
+    db: Session, actor: User, case: Case, filename: str, content_type: str, data: bytes
+) -> ReviewDocument:
+    """Keep a review and read it at once, for a caller with time and nobody waiting: the
+    demo's seed. People's uploads are read by a worker (`extracts.jobs`)."""
+    document = receive_review(db, actor, case, filename, content_type, data)
+    read_review(db, document)
+    return document
+
+
+def refuse_review(db: Session, document: ReviewDocument, reason: str) -> None:
+    document.state = ReviewState.UNREADABLE
+    audit.record(db, None, "review.unreadable", "review_document", document.id, reason=reason)
+
+
+def reading(db: Session, case_id: int) -> list[ReviewDocument]:
+    """Reviews of the case uploaded and not read yet, oldest first."""
+    return list(
+        db.scalars(
+            select(ReviewDocument)
+            .where(ReviewDocument.case_id == case_id, ReviewDocument.state == ReviewState.READING)
+            .order_by(ReviewDocument.id)
+        )
+    )
+
+
 def open_original(db: Session, actor: User, document: ReviewDocument) -> bytes:
     """The review as uploaded, unredacted, for someone who prepares extracts: audited."""
     authorise(actor, "view_original", document, "You cannot read the unredacted review.")
@@ -88,7 +123,7 @@ def open_original(db: Session, actor: User, document: ReviewDocument) -> bytes:
 def latest_review(db: Session, case_id: int) -> ReviewDocument | None:
     return db.scalars(
         select(ReviewDocument)
-        .where(ReviewDocument.case_id == case_id)
+        .where(ReviewDocument.case_id == case_id, ReviewDocument.state == ReviewState.READ)
         .order_by(ReviewDocument.uploaded_at.desc(), ReviewDocument.id.desc())
         .limit(1)
     ).first()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from agencies.models import Agency, User, UserStatus
 from agencies.signed_in import me
 from extracts import extracts, reviews
+from extracts import jobs as background
 from extracts.forms import (
     AddRedactionForm,
     CommentForm,
@@ -37,6 +38,7 @@ from panels.models.cases import Case
 from portal import clock, downloads
 from portal.clock import LONDON
 from portal.db import get_db
+from portal.jobs import Job
 from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404
 from portal.policy import ensure, require
 
@@ -51,6 +53,11 @@ def _case(case_id: int) -> Case:
 
 def _to_review(case: Case) -> Any:
     return redirect(url_for(".review", case_id=case.id))
+
+
+def _follow(job: Job) -> Any:
+    """To the page where the person watches the job they started."""
+    return redirect(url_for("home.job", job_id=job.id), 303)
 
 
 def _end_of(day: Any) -> datetime | None:
@@ -72,18 +79,18 @@ def review(case_id: int) -> Any:
         else:
             name, kind = "pasted.txt", "text/plain"
             data = (form.pasted.data or "").encode()
-        document = attempt(
+        job = attempt(
             form,
-            lambda: reviews.keep_review(db, me(), case, name, kind, data),
+            lambda: background.read_review_later(db, me(), case, name, kind, data),
         )
-        if not isinstance(document, Refused):
-            flash(f"The review has been saved in {len(document.sections)} sections.", "success")
-            return _to_review(case)
+        if not isinstance(job, Refused):
+            return _follow(job)
     return render_template(
         "extracts/review.html",
         case=case,
         form=form,
         document=reviews.latest_review(db, case.id),
+        reading=reviews.reading(db, case.id),
         parties=reviews.parties_of(db, case.id),
         extracts=db.scalars(
             select(Extract).where(Extract.case_id == case.id).order_by(Extract.id.desc())
@@ -160,12 +167,12 @@ def extract_new(case_id: int) -> Any:
     case = _case(case_id)
     form = StartExtractForm()
     if form.validate_on_submit():
-        extract = attempt(
+        job = attempt(
             None,
-            lambda: extracts.start(get_db(), me(), case, form.show_recipient_name.data),
+            lambda: background.prepare_later(get_db(), me(), case, form.show_recipient_name.data),
         )
-        if not isinstance(extract, Refused):
-            return redirect(url_for(".extract_detail", extract_id=extract.id))
+        if not isinstance(job, Refused):
+            return _follow(job)
     return _to_review(case)
 
 
@@ -335,14 +342,14 @@ def extract_issue(extract_id: int) -> Any:
     form.recipients.choices = [(p.id, f"{p.name}, {p.agency.name}") for p in people]
     if form.validate_on_submit():
         chosen = [p for p in people if p.id in set(form.recipients.data or [])]
-        outcome = attempt(
+        job = attempt(
             form,
-            lambda: extracts.issue(db, me(), extract, chosen, _end_of(form.expires_on.data)),
+            lambda: background.issue_later(
+                db, me(), extract, chosen, _end_of(form.expires_on.data)
+            ),
         )
-        if outcome is not REFUSED:
-            count = f"{len(chosen)} {'person' if len(chosen) == 1 else 'people'}"
-            flash(f"The extract has been issued to {count}.", "success")
-            return redirect(url_for(".extract_detail", extract_id=extract.id))
+        if not isinstance(job, Refused):
+            return _follow(job)
     return render_template("extracts/issue.html", form=form, extract=extract)
 
 

@@ -88,15 +88,18 @@ class Job(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     done_path: Mapped[str | None] = mapped_column(String(500))
     back_path: Mapped[str | None] = mapped_column(String(500))
-    # Why it was refused, in words for that person.
+    # What came of it, in words for that person: what was done, or why it was refused.
     outcome: Mapped[str | None] = mapped_column(Text)
 
 
 Progress = Callable[[str], None]
-# A handler does the job's work in the session it is given, reporting progress as it goes, and
-# raises DomainError when a rule refuses it. Reporting progress commits in another session: on
-# SQLite report before the session has written anything, as its write lock would block the report.
-Handler = Callable[[Session, Job, Progress], None]
+# A handler does the job's work in the session it is given, reporting progress as it goes. When
+# a rule refuses the work it raises DomainError, and none of its writes stand; or it returns the
+# reason, and its writes stand (the record of the refusal). It may set the job's `done_path` and
+# `outcome` (what was done, in words for the person who asked). Reporting progress commits in
+# another session: on SQLite, report before the handler's session writes anything, as its write
+# lock would hold the report up.
+Handler = Callable[[Session, Job, Progress], str | None]
 
 
 @dataclass(frozen=True)
@@ -183,9 +186,8 @@ def run_one(sessions: sessionmaker[Session], now: datetime | None = None) -> int
         job = db.get(Job, job_id)
         assert job is not None  # claimed just now, and jobs are never deleted
         try:
-            refusal = None
             try:
-                _kinds[job.kind].handler(
+                refusal = _kinds[job.kind].handler(
                     db, job, lambda text: _report(sessions, job_id, lease, text)
                 )
             except DomainError as refused:
@@ -241,19 +243,15 @@ def _report(sessions: sessionmaker[Session], job_id: int, lease: datetime, text:
 
 
 def _finish(db: Session, job_id: int, lease: datetime, refusal: str | None) -> bool:
-    ended = (JobState.REFUSED, "Could not be done") if refusal else (JobState.DONE, "Done")
+    ended: dict[str, Any] = {"state": JobState.DONE, "progress": "Done"}
+    if refusal:
+        ended = {"state": JobState.REFUSED, "progress": "Could not be done", "outcome": refusal}
     finished = cast(
         CursorResult[Any],
         db.execute(
             update(Job)
             .where(_holding(job_id, lease))
-            .values(
-                state=ended[0],
-                progress=ended[1],
-                outcome=refusal,
-                finished_at=clock.now(),
-                locked_until=None,
-            )
+            .values(**ended, finished_at=clock.now(), locked_until=None)
         ),
     ).rowcount
     return bool(finished)

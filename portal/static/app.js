@@ -38,3 +38,23 @@ if (redactionForm) {
     for (const name of ['section', 'start', 'end']) field(name).value = ''
   })
 }
+
+// A job's progress page: without JavaScript the person presses "Check again"; with it, the
+// page asks itself every few seconds, updates the status (announced politely to screen
+// readers) and moves on once the job has ended.
+const progress = document.querySelector('[data-module="app-job-progress"]')
+if (progress) {
+  const status = progress.querySelector('[role="status"]')
+  const every = Number(progress.dataset.refreshSeconds) * 1000
+  const check = async () => {
+    // ?poll: a finished job's page then stays put, and says where to go only when reloaded.
+    const response = await fetch(`${window.location.pathname}?poll`)
+    if (!response.ok) return setTimeout(check, every * 5)
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+    const now = page.querySelector('[data-module="app-job-progress"] [role="status"]')
+    if (!now) return window.location.reload()
+    if (now.textContent !== status.textContent) status.replaceChildren(...now.childNodes)
+    setTimeout(check, every)
+  }
+  setTimeout(check, every)
+}

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -17,6 +18,8 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+
+from tests.support import work
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,6 +65,13 @@ def page(browser: Browser) -> Iterator[Page]:
     )
     yield opened
     context.close()
+
+
+@pytest.fixture
+def worker(app: Flask, live_server: str) -> Iterator[None]:
+    """A worker doing the live portal's jobs, as `flask worker` does beside the web processes."""
+    with work.worker(app):
+        yield
 
 
 def accessibility_violations(page: Page) -> list[str]:
@@ -124,8 +134,8 @@ def heading(page: Page) -> Locator:
     return page.get_by_role("heading", level=1)
 
 
-def success(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert", name="Success")).to_contain_text(text)
+def success(page: Page, text: str, timeout: float | None = None) -> None:
+    expect(page.get_by_role("alert", name="Success")).to_contain_text(text, timeout=timeout)
 
 
 def confirm(page: Page, button: str, confirmation: str | None = None) -> None:

@@ -101,6 +101,7 @@ def test_an_extract_is_prepared_approved_issued_read_and_withdrawn(
     sign_in: SignIn,
     csp_violations: list[str],
     live_server: str,
+    worker: None,
     app: Flask,
     db: Session,
     admin: User,
@@ -139,7 +140,10 @@ def test_an_extract_is_prepared_approved_issued_read_and_withdrawn(
         }
     )
     chair.get_by_role("button", name="Save the review").click()
-    success(chair, "The review has been saved in 2 sections.")
+    # A worker reads it while the page shows how it is going and refreshes itself.
+    expect(heading(chair)).to_have_text(f"Reading the review of case {CASE}")
+    assert accessibility_violations(chair) == []
+    success(chair, "The review has been read: 2 sections.", timeout=20_000)
 
     chair.get_by_role("link", name="Add or remove people").click()
     for name, part, account in (
@@ -160,7 +164,7 @@ def test_an_extract_is_prepared_approved_issued_read_and_withdrawn(
 
     # The chair prepares an extract and accepts every proposal.
     chair.get_by_role("button", name="Prepare an extract").click()
-    expect(heading(chair)).to_contain_text("Draft")
+    expect(heading(chair)).to_contain_text("Draft", timeout=30_000)
     extract_url = chair.url
     reference = re.sub(r"^Extract (\S+).*$", r"\1", heading(chair).inner_text().strip())
     assert re.fullmatch(r"EX-[0-9A-F]{8}", reference)
@@ -223,7 +227,7 @@ def test_an_extract_is_prepared_approved_issued_read_and_withdrawn(
     assert accessibility_violations(chair) == []
     chair.get_by_label(f"{PRACTITIONER[1]}, {PROBATION}").check()
     chair.get_by_role("button", name="Issue the extract").click()
-    success(chair, "The extract has been issued to")
+    success(chair, "The extract has been issued to 1 person.", timeout=20_000)
     issued = chair.get_by_role("table").filter(has_text="Recipient")
     expect(issued.get_by_role("row", name=re.compile(PRACTITIONER[1]))).to_contain_text("Open")
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import audit, clock, jobs
 from portal.audit import AuditEvent
+from portal.errors import DomainError
 from portal.jobs import Job, JobState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,26 @@ def _record(db: Session, job: Job, progress: jobs.Progress) -> None:
 def _fail(db: Session, job: Job, progress: jobs.Progress) -> None:
     audit.record(db, None, "test.half_done", "job", job.id)  # rolled back with the failure
     raise RuntimeError("the document could not be read")
+
+
+@jobs.handler("test.refuse")
+def _refuse(db: Session, job: Job, progress: jobs.Progress) -> None:
+    audit.record(db, None, "test.half_done", "job", job.id)  # rolled back with the refusal
+    raise DomainError("The review is empty.")
+
+
+@jobs.handler("test.refuse-and-record")
+def _refuse_and_record(db: Session, job: Job, progress: jobs.Progress) -> str:
+    audit.record(db, None, "test.refusal_recorded", "job", job.id)
+    return "The review is empty."
+
+
+@jobs.handler("test.done", back_off=(timedelta(hours=1),))
+def _done(db: Session, job: Job, progress: jobs.Progress) -> None:
+    if job.payload.get("fail"):
+        raise RuntimeError("the mail server is down")
+    job.done_path = "/cases/1/review"
+    job.outcome = "The review has been read."
 
 
 @pytest.fixture
@@ -101,6 +122,57 @@ def test_a_failing_job_is_tried_again_later_then_set_aside(
     db.commit()
     assert (job.state, job.attempts) == (JobState.QUEUED, 0)
     assert recorded(db, "job.retried") == 1
+
+
+def test_a_job_a_rule_refuses_ends_at_once_with_the_reason_and_none_of_its_work(
+    db: Session, sessions: sessionmaker[Session]
+) -> None:
+    job = jobs.enqueue(db, "test.refuse", requested_by_id=None, title="Reading the review")
+    db.commit()
+    assert jobs.run_one(sessions) == job.id
+    db.refresh(job)
+    assert (job.state, job.outcome, job.attempts) == (
+        JobState.REFUSED,
+        "The review is empty.",
+        1,
+    )
+    assert job.state.finished and job.finished_at is not None
+    assert recorded(db, "test.half_done") == 0
+    assert jobs.run_one(sessions, clock.now() + timedelta(days=1)) is None  # never again
+    assert jobs.set_aside(db) == []  # nothing for an administrator to fix
+
+
+def test_a_refusal_the_handler_returns_keeps_its_record(
+    db: Session, sessions: sessionmaker[Session]
+) -> None:
+    job = jobs.enqueue(db, "test.refuse-and-record")
+    db.commit()
+    jobs.run_one(sessions)
+    db.refresh(job)
+    assert (job.state, job.outcome) == (JobState.REFUSED, "The review is empty.")
+    assert recorded(db, "test.refusal_recorded") == 1
+
+
+def test_a_job_says_where_to_go_once_done_and_each_kind_has_its_own_back_off(
+    db: Session, sessions: sessionmaker[Session]
+) -> None:
+    done = jobs.enqueue(db, "test.done")
+    failing = jobs.enqueue(db, "test.done", {"fail": True})
+    db.commit()
+    now = clock.now()
+    jobs.run_one(sessions, now)
+    jobs.run_one(sessions, now)
+    db.refresh(done)
+    db.refresh(failing)
+    assert (done.state, done.done_path, done.outcome) == (
+        JobState.DONE,
+        "/cases/1/review",
+        "The review has been read.",
+    )
+    assert (failing.state, failing.run_after) == (JobState.QUEUED, now + timedelta(hours=1))
+    jobs.run_one(sessions, failing.run_after)
+    db.refresh(failing)
+    assert failing.state is JobState.SET_ASIDE  # after its one wait, not the default three
 
 
 def test_two_workers_never_run_one_job_twice(db: Session, sessions: sessionmaker[Session]) -> None:
