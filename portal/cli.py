@@ -1,4 +1,4 @@
-"""The core's command-line commands: `flask --app portal db upgrade`, the mail worker, keys."""
+"""The core's command-line commands: `flask --app portal db upgrade`, the worker, keys."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal import client_keys, jobs, migrate, outbox
-from portal.db import get_db
+from portal import client_keys, jobs, migrate
 
 
 def core_commands() -> list[click.Command]:
-    """The commands of the core: the schema, the workers, the portal's signing keys."""
-    return [db_group, send_email, worker, new_signing_key]
+    """The commands of the core: the schema, the worker, the portal's signing keys."""
+    return [db_group, worker, new_signing_key]
 
 
 @click.group("db", cls=AppGroup, help="Create or change the database schema (Alembic migrations).")
@@ -57,7 +56,8 @@ def new_signing_key() -> None:
     help="Seconds between looks for work when there is none.",
 )
 def worker(once: bool, interval: float) -> None:
-    """Do queued jobs and queue periodic ones: run any number, on any machines."""
+    """Do queued jobs (sending email among them) and queue periodic ones: run any number, on any
+    machines."""
     sessions = current_app.extensions["db_sessionmaker"]
     stop = _stopped_by_sigterm()
     click.echo("Working on queued jobs.")
@@ -80,44 +80,6 @@ def worker(once: bool, interval: float) -> None:
     click.echo("Stopped.")
 
 
-@click.command("send-email")
-@with_appcontext
-@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Seconds between looks at the outbox.",
-)
-def send_email(once: bool, interval: float) -> None:
-    """Send the emails waiting in the outbox, retrying failures later (the mail worker)."""
-    db = get_db()
-    settings = outbox.smtp_settings(current_app.config)
-    if once:
-        click.echo(_counts(outbox.send_due(db, settings)))
-        return
-    stop = _stopped_by_sigterm()
-    click.echo(f"Sending email through {settings.host}:{settings.port} every {interval:g} s.")
-    try:
-        while not stop.is_set():
-            try:
-                report = outbox.send_due(db, settings)
-            except SQLAlchemyError:
-                # The database may be restarting; keep the worker alive and look again later.
-                db.rollback()
-                current_app.logger.exception("could not read the outbox")
-                report = outbox.SendReport()
-            if report.handled:
-                click.echo(_counts(report))
-            # A full batch means more may be waiting: look again straight away.
-            if report.handled < outbox.DEFAULT_BATCH:
-                stop.wait(interval)
-    except KeyboardInterrupt:
-        pass
-    click.echo("Stopped.")
-
-
 def _stopped_by_sigterm() -> threading.Event:
     """Set on SIGTERM (how process managers stop a service), so a worker stops between pieces of
     work, as on Ctrl+C."""
@@ -128,7 +90,3 @@ def _stopped_by_sigterm() -> threading.Event:
 
     signal.signal(signal.SIGTERM, _stop)
     return stop
-
-
-def _counts(report: outbox.SendReport) -> str:
-    return f"Sent {report.sent}, failed {report.failed}, given up {report.given_up}."

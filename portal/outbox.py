@@ -1,4 +1,25 @@
-"""Outgoing email, kept in a table and sent by a worker command that retries."""
+"""Outgoing email: each kept in `outbox_emails` and sent by a job of the queue (`portal.jobs`).
+
+`enqueue` adds the email and its `email.send` job to the caller's session, so both are queued
+exactly when the change they are about is committed, and the one `flask --app portal.app worker`
+sends email as it does every other job. The job sends its one email over SMTP and records it
+sent, committed with the job's completion; it skips an email already sent or given up, so a job
+run twice sends nothing twice. Every attempt carries the Message-ID made when the email was
+queued, so a resend after a worker died between sending and recording is recognisable.
+
+A failure is recorded on the email, where it survives whatever the queue does with the job:
+
+- refused for good (5xx, see `is_permanent`, or a header that cannot be written): the email is
+  given up with the server's answer and logged, and the handler returns the refusal, so the job
+  ends refused at once, not retried, and the record commits with it. (Raising DomainError would
+  end it the same way, but the queue rolls a raised refusal's writes back, the record with them.)
+- failed for now (4xx, the server unreachable, a refusal to sign in): the queue rolls a failing
+  job's writes back, so the attempt and the server's answer are written in a short transaction
+  of their own (as the queue reports progress) before the handler raises `EmailNotSent`. The
+  queue tries the job again after each wait in `BACK_OFF` and, after the last, sets it aside for
+  the administrator (/admin/jobs, with the same answer as its last error). The email is not
+  given up then: trying the job again from that page sends it.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +27,21 @@ import logging
 import re
 import smtplib
 import ssl
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import ColumnElement, CursorResult, Integer, String, Text, or_, select, update
+from sqlalchemy import Integer, String, Text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal import clock
+from portal import clock, jobs
 from portal.db import Base, UtcDateTime
+from portal.errors import DomainError
 
 
 class OutboxEmail(Base):
@@ -34,18 +55,17 @@ class OutboxEmail(Base):
     # before a worker died (sent, but not yet recorded as sent) can tell the resend is the same.
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    # Attempts that failed, and what the mail server (or the connection) said at the last.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-    # Set when the mail server refused the email for good (5xx) or the last attempt failed.
+    # Set when the email was refused for good (5xx), or could never be written.
     given_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    # Claimed by a worker until then, so two workers never send the same email.
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+SEND = "email.send"
 # Wait this long after the n-th temporary failure (4xx, the server unreachable) before trying
-# again; give up after the last. A permanent refusal (5xx) is given up at once.
+# again; the job is set aside after the last. A permanent refusal (5xx) is given up at once.
 BACK_OFF = (
     timedelta(minutes=1),
     timedelta(minutes=5),
@@ -56,19 +76,18 @@ BACK_OFF = (
     timedelta(hours=24),
 )
 MAX_ATTEMPTS = len(BACK_OFF) + 1
-# A claim outlives any batch: the worker stops sending and lets the rest go after SEND_FOR,
-# so no email is sent by a second worker while the first still holds it.
-CLAIM_FOR = timedelta(minutes=15)
-SEND_FOR = timedelta(minutes=10)
 SMTP_TIMEOUT_SECONDS = 30
 ERROR_LENGTH = 300
-DEFAULT_BATCH = 50
 # Refusals about the connection's sign-in (RFC 4954), not about the email: the administrator
 # fixes the settings and the email goes, so these are retried as if temporary.
 SIGN_IN_CODES = frozenset({530, 534, 535, 538})
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,250}[A-Za-z0-9])?")
 
 logger = logging.getLogger(__name__)
+
+
+class EmailNotSent(Exception):
+    """The email could not be sent for now; raised so that the job queue tries again later."""
 
 
 @dataclass(frozen=True)
@@ -93,19 +112,9 @@ def smtp_settings(config: Mapping[str, Any]) -> SmtpSettings:
     )
 
 
-@dataclass(frozen=True)
-class SendReport:
-    sent: int = 0
-    failed: int = 0  # will be tried again later
-    given_up: int = 0
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.failed + self.given_up
-
-
 def enqueue(db: Session, to_address: str, subject: str, body: str) -> OutboxEmail:
-    """Add an email to the session; it is queued when the caller commits the change it is about."""
+    """Add an email and the job that sends it to the session; both are queued when the caller
+    commits the change the email is about."""
     email = OutboxEmail(
         to_address=to_address,
         subject=subject,
@@ -114,6 +123,8 @@ def enqueue(db: Session, to_address: str, subject: str, body: str) -> OutboxEmai
         attempts=0,
     )
     db.add(email)
+    db.flush()  # the job names the email by its id
+    jobs.enqueue(db, SEND, {"email_id": email.id})
     return email
 
 
@@ -126,118 +137,81 @@ def _new_message_id() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def send_due(
-    db: Session, settings: SmtpSettings, now: datetime | None = None, batch: int = DEFAULT_BATCH
-) -> SendReport:
-    """Send up to `batch` due emails through one SMTP connection; commits as it goes.
-
-    Failures are recorded on the email, never raised: one bad address or a mail server that is
-    down must not stop the worker. A temporary failure is tried again later; an email the
-    server refuses for good is given up at once.
-    """
-    now = now or clock.now()
-    claimed = _claim(db, now, batch)
-    if not claimed:
-        return SendReport()
-    started = time.monotonic()
-    sent = failed = given_up = 0
-    connection: smtplib.SMTP | None = None
-    try:
-        for position, email in enumerate(claimed):
-            if time.monotonic() - started > SEND_FOR.total_seconds():
-                _release(db, claimed[position:])
-                break
-            try:
-                if connection is None:
-                    connection = _connect(settings)
-            except _SMTP_ERRORS as error:
-                # The server cannot be reached: every email left fails the same way, now,
-                # rather than each waiting for its own connection to time out.
-                for unsent in claimed[position:]:
-                    if _failed(unsent, error, now):
-                        failed += 1
-                    else:
-                        given_up += 1
-                db.commit()
-                break
-            try:
-                connection.send_message(_message(email, settings))
-            except _SMTP_ERRORS as error:
-                if _failed(email, error, now, permanent=is_permanent(error)):
-                    failed += 1
-                else:
-                    given_up += 1
-                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
-                    _close(connection)
-                    connection = None
-            else:
-                email.sent_at, email.locked_until = now, None
-                sent += 1
-            # One commit per email, so a crash does not send the ones already sent again.
-            db.commit()
-    finally:
-        if connection is not None:
-            _close(connection)
-    return SendReport(sent=sent, failed=failed, given_up=given_up)
-
-
-# ValueError: a header that cannot be written (a newline in an address, say).
+# Failing to connect, to sign in or to send; the server's refusals are SMTPExceptions, and
+# ValueError is smtplib's answer to what it cannot encode (a password, say), which settings mend.
 _SMTP_ERRORS = (smtplib.SMTPException, OSError, ValueError)
 
 
-def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
-    return (
-        OutboxEmail.sent_at.is_(None),
-        OutboxEmail.given_up_at.is_(None),
-        OutboxEmail.next_attempt_at <= now,
-        or_(OutboxEmail.locked_until.is_(None), OutboxEmail.locked_until <= now),
-    )
+@jobs.handler(SEND, back_off=BACK_OFF)
+def send(db: Session, job: jobs.Job, progress: jobs.Progress) -> str | None:
+    """Send one email through the mail server of the application's configuration; the refusal,
+    if it was refused for good."""
+    email = db.get(OutboxEmail, job.payload["email_id"])
+    if email is None:
+        raise DomainError("The email to send could not be found.")
+    if email.sent_at is not None or email.given_up_at is not None:
+        return None  # an earlier run of this job, or another job for the same email, dealt with it
+    settings = smtp_settings(current_app.config)
+    try:
+        message = _message(email, settings)
+    except ValueError as error:
+        # A header that cannot be written (a newline in an address): no retry can mend it.
+        return _give_up(email, error)
+    try:
+        _deliver(message, settings)
+    except _SMTP_ERRORS as error:
+        if is_permanent(error):
+            return _give_up(email, error)
+        description = _describe(error)
+        _record_failure(db, email.id, description)
+        if job.attempts >= MAX_ATTEMPTS:
+            logger.error(
+                "Could not send email %s after %s attempts; set aside for the administrator: %s",
+                email.id,
+                job.attempts,
+                description,
+            )
+        else:
+            logger.warning(
+                "Could not send email %s (attempt %s), will try again: %s",
+                email.id,
+                job.attempts,
+                description,
+            )
+        raise EmailNotSent(description) from error
+    email.sent_at = clock.now()
+    return None
 
 
-def _claim(db: Session, now: datetime, batch: int) -> list[OutboxEmail]:
-    """Lock due emails for this worker and commit the claim before anything is sent.
+def _give_up(email: OutboxEmail, error: Exception) -> str:
+    """Record the email as given up; the refusal, which ends its job."""
+    email.attempts += 1
+    email.last_error = _describe(error)
+    email.given_up_at = clock.now()
+    # The id, not the address: logs travel further than the database.
+    logger.error("Gave up sending email %s, refused for good: %s", email.id, email.last_error)
+    return f"The email was refused for good and will not be sent again: {email.last_error}"
 
-    Each UPDATE repeats the conditions, so an email another worker claimed between our
-    SELECT and our UPDATE matches no row (PostgreSQL re-checks them once the other worker's
-    row lock is released; SQLite lets one writer at a time) and is left to that worker.
-    """
-    candidates = db.scalars(
-        select(OutboxEmail.id)
-        .where(*_due(now))
-        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-        .limit(batch)
-    ).all()
-    claimed_ids = []
-    for email_id in candidates:
-        # An UPDATE gives a CursorResult, which has the rowcount the claim depends on.
-        result = cast(
-            "CursorResult[Any]",
-            db.execute(
-                update(OutboxEmail)
-                .where(OutboxEmail.id == email_id, *_due(now))
-                .values(locked_until=now + CLAIM_FOR)
-                .execution_options(synchronize_session=False)
-            ),
+
+def _record_failure(db: Session, email_id: int, description: str) -> None:
+    """Write a failed attempt on the email in a transaction of its own, which stands when the
+    queue rolls back the job's session. The job's session has only read, so on SQLite there is
+    no write lock of its own for this to wait on."""
+    with Session(db.get_bind()) as record:
+        record.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == email_id)
+            .values(attempts=OutboxEmail.attempts + 1, last_error=description)
         )
-        if result.rowcount == 1:
-            claimed_ids.append(email_id)
-    db.commit()
-    if not claimed_ids:
-        return []
-    return list(
-        db.scalars(
-            select(OutboxEmail)
-            .where(OutboxEmail.id.in_(claimed_ids))
-            .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-            .execution_options(populate_existing=True)
-        )
-    )
+        record.commit()
 
 
-def _release(db: Session, emails: list[OutboxEmail]) -> None:
-    for email in emails:
-        email.locked_until = None
-    db.commit()
+def _deliver(message: EmailMessage, settings: SmtpSettings) -> None:
+    connection = _connect(settings)
+    try:
+        connection.send_message(message)
+    finally:
+        _close(connection)
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -285,33 +259,6 @@ def is_permanent(error: Exception) -> bool:
         # Cannot connect, the connection dropped, a timeout: the server may be back later.
         return False
     return bool(codes) and all(500 <= code < 600 and code not in SIGN_IN_CODES for code in codes)
-
-
-def _failed(email: OutboxEmail, error: Exception, now: datetime, permanent: bool = False) -> bool:
-    """Record a failed attempt; False when the email is given up: refused for good, or out of
-    attempts."""
-    email.attempts += 1
-    email.last_error = _describe(error)
-    email.locked_until = None
-    if permanent or email.attempts >= MAX_ATTEMPTS:
-        email.given_up_at = now
-        # The id, not the address: logs travel further than the database.
-        logger.error(
-            "Gave up sending email %s, %s: %s",
-            email.id,
-            "refused for good" if permanent else f"after {email.attempts} attempts",
-            email.last_error,
-        )
-        return False
-    email.next_attempt_at = now + BACK_OFF[email.attempts - 1]
-    logger.warning(
-        "Could not send email %s (attempt %s), will try again at %s: %s",
-        email.id,
-        email.attempts,
-        email.next_attempt_at.isoformat(),
-        email.last_error,
-    )
-    return True
 
 
 def _describe(error: Exception) -> str:

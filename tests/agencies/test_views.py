@@ -504,7 +504,7 @@ def set_aside_job(app: Flask, db: Session) -> jobs.Job:
     job = jobs.enqueue(db, "test.always-fails")
     db.commit()
     when = clock.now()
-    for _ in range(jobs.MAX_ATTEMPTS):
+    for _ in range(len(jobs.BACK_OFF) + 1):
         jobs.run_one(app.extensions["db_sessionmaker"], when)
         db.refresh(job)
         when = job.run_after

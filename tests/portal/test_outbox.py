@@ -1,5 +1,6 @@
-"""The outbox sends each email once, through a real SMTP server, retries when it fails for now,
-gives up at once when it is refused for good, and sends every attempt with the same Message-ID."""
+"""Emails go through the job queue: each is sent once, through a real SMTP server, by the job
+queued with it; a failure for now is recorded and retried with back-off, then set aside for the
+administrator; a refusal for good is given up at once; every attempt has the same Message-ID."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import re
 import smtplib
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -18,13 +18,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from flask import Flask
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from portal import clock, outbox
+from portal import clock, jobs, migrate, outbox
 from portal.config import from_environment
+from portal.jobs import Job, JobState
 from portal.outbox import MAX_ATTEMPTS, OutboxEmail, SmtpSettings
 from tests.support.postgres import free_port
+from tests.support.work import run_jobs
 
 
 class MailServer:
@@ -89,23 +91,15 @@ def _running(server: MailServer, **options: Any) -> Controller:
 
 
 @pytest.fixture
-def mail_server() -> Iterator[MailServer]:
+def mail_server(app: Flask) -> Iterator[MailServer]:
+    """A mail server on loopback, and the portal configured to send through it."""
     server = MailServer()
     controller = _running(server)
+    app.config.update(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, MAIL_FROM="learning-panels@example.gov.uk"
+    )
     yield server
     controller.stop()
-
-
-@pytest.fixture
-def settings(mail_server: MailServer) -> SmtpSettings:
-    return SmtpSettings(
-        host="127.0.0.1",
-        port=mail_server.port,
-        username=None,
-        password=None,
-        starttls=False,
-        sender="learning-panels@example.gov.uk",
-    )
 
 
 def _queued(db: Session, subject: str = "Invitation to a learning panel") -> OutboxEmail:
@@ -116,131 +110,209 @@ def _queued(db: Session, subject: str = "Invitation to a learning panel") -> Out
     return email
 
 
-def test_an_enqueued_email_is_delivered_once(
-    db: Session, mail_server: MailServer, settings: SmtpSettings
+def job_of(db: Session, email: OutboxEmail) -> Job:
+    """The job that sends the email, as the database holds it now."""
+    db.expire_all()
+    (job,) = [
+        job
+        for job in db.scalars(select(Job).where(Job.kind == outbox.SEND))
+        if job.payload == {"email_id": email.id}
+    ]
+    return job
+
+
+def fresh(db: Session, email: OutboxEmail) -> OutboxEmail:
+    db.refresh(email)
+    return email
+
+
+def test_an_enqueued_email_is_sent_once_by_its_job(
+    app: Flask, db: Session, mail_server: MailServer
 ) -> None:
     email = _queued(db, "Panel 3 — invitation")
+    job = job_of(db, email)
 
-    first = outbox.send_due(db, settings)
-    second = outbox.send_due(db, settings)
+    assert run_jobs(app) == [job.id]
+    assert run_jobs(app) == []
 
-    assert first == outbox.SendReport(sent=1)
-    assert second == outbox.SendReport()
     assert len(mail_server.messages) == 1
     message = mail_server.messages[0]
     assert message["To"] == "grace@example.gov.uk"
     assert message["From"] == "learning-panels@example.gov.uk"
     assert message["Subject"] == "Panel 3 — invitation"
     assert message.get_content().replace("\r\n", "\n") == "You are invited — see the portal.\n"
-    db.expire_all()
-    assert email.sent_at is not None
-    assert email.attempts == 0
-    assert email.locked_until is None
     assert message["Message-ID"] == email.message_id
+    fresh(db, email)
+    assert email.sent_at is not None
+    assert (email.attempts, email.last_error, email.given_up_at) == (0, None, None)
+    assert job_of(db, email).state is JobState.DONE
 
 
-def test_nothing_is_enqueued_until_the_caller_commits(db: Session) -> None:
+def test_an_email_and_its_job_are_queued_only_when_the_change_commits(db: Session) -> None:
     outbox.enqueue(db, "grace@example.gov.uk", "Subject", "Body")
     db.rollback()
     assert db.scalars(select(OutboxEmail)).all() == []
+    assert db.scalars(select(Job)).all() == []
+
+    email = outbox.enqueue(db, "grace@example.gov.uk", "Subject", "Body")
+    db.commit()
+    job = job_of(db, email)
+    assert (job.kind, job.state) == ("email.send", JobState.QUEUED)
+
+
+def test_an_email_already_sent_or_given_up_is_not_sent_again(
+    app: Flask, db: Session, mail_server: MailServer
+) -> None:
+    sent = _queued(db, "Sent")
+    given_up = _queued(db, "Given up")
+    run_jobs(app)
+    given_up.sent_at = None
+    given_up.given_up_at = clock.now()
+    db.commit()
+    assert mail_server.subjects() == ["Sent", "Given up"]
+
+    # A job run once more for each (queued twice by mistake, say) sends nothing.
+    again = [jobs.enqueue(db, outbox.SEND, {"email_id": e.id}) for e in (sent, given_up)]
+    db.commit()
+    assert sorted(run_jobs(app)) == sorted(job.id for job in again)
+    assert mail_server.subjects() == ["Sent", "Given up"]
+    for job in again:
+        db.refresh(job)
+        assert job.state is JobState.DONE
 
 
 def test_a_refused_email_is_retried_after_the_back_off_and_then_delivered(
-    db: Session, mail_server: MailServer, settings: SmtpSettings
+    app: Flask, db: Session, mail_server: MailServer
 ) -> None:
     email = _queued(db)
     mail_server.refuse_next = 1
     now = clock.now()
 
-    refused = outbox.send_due(db, settings, now=now)
-    assert refused == outbox.SendReport(failed=1)
+    run_jobs(app, now)
+    job = job_of(db, email)
+    assert (job.state, job.attempts) == (JobState.QUEUED, 1)
+    assert job.run_after == now + outbox.BACK_OFF[0]
+    assert job.last_error == "EmailNotSent: 451 4.3.0 Try again later"
+    # Recorded on the email too, although the queue rolled the failed job's writes back.
+    fresh(db, email)
     assert email.attempts == 1
     assert email.last_error == "451 4.3.0 Try again later"
-    assert email.next_attempt_at == now + outbox.BACK_OFF[0]
-    assert email.sent_at is None
+    assert email.sent_at is None and email.given_up_at is None
 
-    too_soon = outbox.send_due(db, settings, now=now + outbox.BACK_OFF[0] - timedelta(seconds=1))
-    assert too_soon == outbox.SendReport()
+    assert run_jobs(app, now + outbox.BACK_OFF[0] - timedelta(seconds=1)) == []
     assert mail_server.messages == []
 
-    retried = outbox.send_due(db, settings, now=now + outbox.BACK_OFF[0])
-    assert retried == outbox.SendReport(sent=1)
+    assert run_jobs(app, now + outbox.BACK_OFF[0]) == [job.id]
     assert mail_server.subjects() == ["Invitation to a learning panel"]
-    assert email.sent_at is not None
+    assert fresh(db, email).sent_at is not None
+    assert job_of(db, email).state is JobState.DONE
 
 
-def test_back_off_grows_with_each_failure(
-    db: Session, mail_server: MailServer, settings: SmtpSettings
-) -> None:
+def test_back_off_grows_with_each_failure(app: Flask, db: Session, mail_server: MailServer) -> None:
     email = _queued(db)
     mail_server.refuse_next = 3
     now = clock.now()
     waits = []
     for _ in range(3):
-        outbox.send_due(db, settings, now=now)
-        waits.append(email.next_attempt_at - now)
-        now = email.next_attempt_at
+        run_jobs(app, now)
+        run_after = job_of(db, email).run_after
+        waits.append(run_after - now)
+        now = run_after
     assert waits == [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30)]
+    assert fresh(db, email).attempts == 3
 
 
-def test_an_email_is_given_up_after_the_last_attempt(
-    db: Session,
-    mail_server: MailServer,
-    settings: SmtpSettings,
-    caplog: pytest.LogCaptureFixture,
+def test_an_email_that_keeps_failing_is_set_aside_for_the_administrator(
+    app: Flask, db: Session, mail_server: MailServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     email = _queued(db)
     mail_server.refuse_next = 1000
     now = clock.now()
-    reports = []
     for _ in range(MAX_ATTEMPTS):
-        reports.append(outbox.send_due(db, settings, now=now))
-        now = email.next_attempt_at
+        assert len(run_jobs(app, now)) == 1
+        now = job_of(db, email).run_after
 
-    assert reports[:-1] == [outbox.SendReport(failed=1)] * (MAX_ATTEMPTS - 1)
-    assert reports[-1] == outbox.SendReport(given_up=1)
-    assert outbox.send_due(db, settings, now=now + timedelta(days=365)) == outbox.SendReport()
-    db.expire_all()
+    job = job_of(db, email)
+    assert (job.state, job.attempts) == (JobState.SET_ASIDE, MAX_ATTEMPTS)
+    assert [aside.id for aside in jobs.set_aside(db)] == [job.id]
+    assert run_jobs(app, now + timedelta(days=365)) == []
+    fresh(db, email)
     assert email.attempts == MAX_ATTEMPTS
-    assert email.sent_at is None
-    assert email.given_up_at is not None
     assert email.last_error == "451 4.3.0 Try again later"
+    assert email.sent_at is None and email.given_up_at is None
     assert mail_server.messages == []
     assert any(
-        record.levelno == logging.ERROR and "Gave up" in record.getMessage()
+        record.levelno == logging.ERROR and "set aside" in record.getMessage()
         for record in caplog.records
     )
 
+    # Once the mail server is put right, the administrator tries the job again and it goes.
+    mail_server.refuse_next = 0
+    jobs.try_again(db, None, job)
+    db.commit()
+    assert run_jobs(app) == [job.id]
+    assert mail_server.message_ids() == [email.message_id]
+    assert fresh(db, email).sent_at is not None
 
-def test_with_no_server_listening_the_failure_is_recorded_not_raised(db: Session) -> None:
+
+def test_with_no_server_listening_the_failure_is_recorded_and_retried(
+    app: Flask, db: Session
+) -> None:
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
     first, second = _queued(db, "First"), _queued(db, "Second")
-    nowhere = SmtpSettings("127.0.0.1", free_port(), None, None, False, "portal@example.gov.uk")
 
-    report = outbox.send_due(db, nowhere)
+    assert len(run_jobs(app)) == 2
 
-    assert report == outbox.SendReport(failed=2)
     for email in (first, second):
+        assert job_of(db, email).state is JobState.QUEUED
+        fresh(db, email)
         assert email.attempts == 1
-        assert email.sent_at is None
-        assert email.locked_until is None
+        assert email.sent_at is None and email.given_up_at is None
         assert email.last_error is not None
         assert email.last_error.startswith("ConnectionRefusedError")
 
 
 def test_a_refused_recipient_does_not_hold_up_the_others(
-    db: Session, mail_server: MailServer, settings: SmtpSettings
+    app: Flask, db: Session, mail_server: MailServer
 ) -> None:
     mail_server.mailbox_refusals["nobody@example.gov.uk"] = "550 5.1.1 No such mailbox"
     refused = outbox.enqueue(db, "nobody@example.gov.uk", "To nobody", "Body")
-    _queued(db, "To Grace")
-    db.commit()
+    delivered = _queued(db, "To Grace")
 
-    report = outbox.send_due(db, settings)
+    assert len(run_jobs(app)) == 2
 
-    assert report == outbox.SendReport(sent=1, given_up=1)
     assert mail_server.subjects() == ["To Grace"]
+    assert fresh(db, delivered).sent_at is not None
+    assert job_of(db, delivered).state is JobState.DONE
+    assert job_of(db, refused).state is JobState.REFUSED
+    fresh(db, refused)
+    assert refused.given_up_at is not None
     assert refused.last_error is not None
     assert "550 5.1.1 No such mailbox" in refused.last_error
+
+
+def test_a_header_that_cannot_be_written_is_given_up_and_nothing_is_sent(
+    app: Flask, db: Session, mail_server: MailServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    smuggled = outbox.enqueue(
+        db, "grace@example.gov.uk\nBcc: everyone@example.gov.uk", "Smuggled", "Body"
+    )
+    _queued(db, "Honest")
+
+    assert len(run_jobs(app)) == 2
+
+    assert mail_server.subjects() == ["Honest"]
+    assert all(message["Bcc"] is None for message in mail_server.messages)
+    fresh(db, smuggled)
+    assert smuggled.sent_at is None and smuggled.given_up_at is not None
+    assert smuggled.last_error is not None and smuggled.last_error.startswith("ValueError")
+    job = job_of(db, smuggled)
+    assert job.state is JobState.REFUSED
+    assert job.outcome is not None and "ValueError" in job.outcome
+    assert any(
+        record.levelno == logging.ERROR and "refused for good" in record.getMessage()
+        for record in caplog.records
+    )
 
 
 # Where in the conversation the server says no, what it says, and smtplib's name for it.
@@ -272,9 +344,9 @@ def _relent(server: MailServer) -> None:
 
 @pytest.mark.parametrize("where", sorted(PERMANENT))
 def test_an_email_refused_for_good_is_given_up_at_once_not_retried(
+    app: Flask,
     db: Session,
     mail_server: MailServer,
-    settings: SmtpSettings,
     caplog: pytest.LogCaptureFixture,
     where: str,
 ) -> None:
@@ -283,12 +355,15 @@ def test_an_email_refused_for_good_is_given_up_at_once_not_retried(
     _refuse(mail_server, where, reply)
     now = clock.now()
 
-    report = outbox.send_due(db, settings, now=now)
+    assert len(run_jobs(app, now)) == 1
 
-    assert report == outbox.SendReport(given_up=1)
-    db.expire_all()
+    # The job ends, refused, and is not retried; the email keeps the server's answer.
+    job = job_of(db, email)
+    assert (job.state, job.attempts) == (JobState.REFUSED, 1)
+    assert job.outcome is not None and reply in job.outcome
+    fresh(db, email)
     assert email.attempts == 1
-    assert email.given_up_at == now
+    assert email.given_up_at is not None
     assert email.sent_at is None
     assert email.last_error is not None and reply in email.last_error
     assert any(
@@ -298,30 +373,32 @@ def test_an_email_refused_for_good_is_given_up_at_once_not_retried(
     # Not tried again at any of the times a temporary failure would have been.
     _relent(mail_server)
     for wait in outbox.BACK_OFF:
-        assert outbox.send_due(db, settings, now=now + wait) == outbox.SendReport()
+        assert run_jobs(app, now + wait) == []
     assert mail_server.messages == []
-    assert email.attempts == 1
+    assert fresh(db, email).attempts == 1
 
 
 @pytest.mark.parametrize("where", sorted(TEMPORARY))
 def test_an_email_refused_for_now_is_retried_after_the_back_off(
-    db: Session, mail_server: MailServer, settings: SmtpSettings, where: str
+    app: Flask, db: Session, mail_server: MailServer, where: str
 ) -> None:
     reply, _error = TEMPORARY[where]
     email = _queued(db)
     _refuse(mail_server, where, reply)
     now = clock.now()
 
-    assert outbox.send_due(db, settings, now=now) == outbox.SendReport(failed=1)
+    assert len(run_jobs(app, now)) == 1
+    job = job_of(db, email)
+    assert job.state is JobState.QUEUED
+    assert job.run_after == now + outbox.BACK_OFF[0]
+    fresh(db, email)
     assert email.given_up_at is None
-    assert email.next_attempt_at == now + outbox.BACK_OFF[0]
     assert email.last_error is not None and reply in email.last_error
 
     _relent(mail_server)
-    assert outbox.send_due(db, settings, now=now + outbox.BACK_OFF[0]) == (
-        outbox.SendReport(sent=1)
-    )
+    assert run_jobs(app, now + outbox.BACK_OFF[0]) == [job.id]
     assert mail_server.message_ids() == [email.message_id]
+    assert fresh(db, email).sent_at is not None
 
 
 @pytest.mark.parametrize("permanent", [True, False])
@@ -347,26 +424,27 @@ def test_failing_to_connect_or_to_sign_in_is_never_permanent() -> None:
 # Plain-text sign-in is only for this loopback test server; the portal can use STARTTLS.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_a_server_wanting_a_sign_in_the_settings_lack_is_retried_not_given_up(
-    db: Session,
+    app: Flask, db: Session
 ) -> None:
     server = MailServer()
     controller = _running(
         server, authenticator=server.authenticate, auth_required=True, auth_require_tls=False
     )
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, MAIL_FROM="p@example.gov.uk")
     try:
-        settings = SmtpSettings("127.0.0.1", server.port, None, None, False, "p@example.gov.uk")
         email = _queued(db)
-
         # The server answers MAIL FROM with "530 5.7.0 Authentication required".
-        assert outbox.send_due(db, settings) == outbox.SendReport(failed=1)
+        assert len(run_jobs(app)) == 1
     finally:
         controller.stop()
+    assert job_of(db, email).state is JobState.QUEUED
+    fresh(db, email)
     assert email.given_up_at is None
     assert email.last_error is not None and email.last_error.startswith("530")
 
 
 def test_each_email_gets_its_own_message_id_when_it_is_queued(
-    app: Flask, db: Session, mail_server: MailServer, settings: SmtpSettings
+    app: Flask, db: Session, mail_server: MailServer
 ) -> None:
     app.config["MAIL_FROM"] = "Learning panels <learning-panels@panels.example.gov.uk>"
     with app.app_context():
@@ -379,89 +457,62 @@ def test_each_email_gets_its_own_message_id_when_it_is_queued(
     assert re.fullmatch(r"<[0-9a-f]{32}@learning-panels>", third.message_id)
     assert len({first.message_id, second.message_id, third.message_id}) == 3
     db.commit()
-    assert outbox.send_due(db, settings) == outbox.SendReport(sent=3)
+    assert len(run_jobs(app)) == 3
     assert sorted(mail_server.message_ids()) == sorted(
         [first.message_id, second.message_id, third.message_id]
     )
 
 
 class WorkerKilled(BaseException):
-    """The worker's process ends (killed, the machine lost) between two lines of send_due."""
+    """The worker's process ends (killed, the machine lost) between two lines of run_one."""
 
 
 def test_a_resend_after_a_worker_died_between_sending_and_recording_has_the_same_message_id(
-    app: Flask,
-    db: Session,
-    mail_server: MailServer,
-    settings: SmtpSettings,
-    monkeypatch: pytest.MonkeyPatch,
+    app: Flask, db: Session, mail_server: MailServer
 ) -> None:
     email = _queued(db)
     now = clock.now()
-    dying: Session = app.extensions["db_sessionmaker"]()
-    commits = []
-    commit = dying.commit
+    dying: sessionmaker[Session] = sessionmaker(app.extensions["db_engine"])
+    commits: list[Session] = []
 
-    def commit_unless_sent() -> None:
-        # The first commit is the claim; the next would record the email as sent.
-        commits.append(1)
+    @event.listens_for(dying, "before_commit")
+    def die_before_recording(session: Session) -> None:
+        # The first commit is the job's claim; the next would record the email as sent.
+        commits.append(session)
         if len(commits) > 1:
             raise WorkerKilled
-        commit()
 
-    monkeypatch.setattr(dying, "commit", commit_unless_sent)
-    try:
-        with pytest.raises(WorkerKilled):
-            outbox.send_due(dying, settings, now=now)
-    finally:
-        dying.close()
-    db.expire_all()
-    assert email.sent_at is None and len(mail_server.messages) == 1
-
-    resent = outbox.send_due(db, settings, now=now + outbox.CLAIM_FOR)
-
-    assert resent == outbox.SendReport(sent=1)
-    assert mail_server.message_ids() == [email.message_id, email.message_id]
-
-
-def test_an_email_claimed_by_another_worker_is_not_sent(
-    db: Session, mail_server: MailServer, settings: SmtpSettings
-) -> None:
-    email = _queued(db)
-    now = clock.now()
-    email.locked_until = now + timedelta(minutes=5)
-    db.commit()
-
-    assert outbox.send_due(db, settings, now=now) == outbox.SendReport()
-    assert mail_server.messages == []
-
-    # A worker that died holding the claim does not keep the email from being sent for ever.
-    after_the_claim = outbox.send_due(db, settings, now=now + timedelta(minutes=6))
-    assert after_the_claim == outbox.SendReport(sent=1)
+    with app.app_context(), pytest.raises(WorkerKilled):
+        jobs.run_one(dying, now)
     assert len(mail_server.messages) == 1
+    assert fresh(db, email).sent_at is None
+    assert job_of(db, email).state is JobState.RUNNING
+    assert run_jobs(app, now) == []  # the dead worker's lease still holds the job
+
+    resent = run_jobs(app, now + jobs.LEASE + timedelta(seconds=1))
+
+    assert resent == [job_of(db, email).id]
+    assert mail_server.message_ids() == [email.message_id, email.message_id]
+    assert fresh(db, email).sent_at is not None
 
 
 def test_workers_sending_at_the_same_time_send_each_email_once(
-    app: Flask, db: Session, mail_server: MailServer, settings: SmtpSettings
+    app: Flask, db: Session, mail_server: MailServer
 ) -> None:
     subjects = [f"Email {number}" for number in range(24)]
     for subject in subjects:
         outbox.enqueue(db, "grace@example.gov.uk", subject, "Body")
     db.commit()
     start = threading.Barrier(4)
-    reports: list[outbox.SendReport] = []
+    done: list[int] = []
     errors: list[BaseException] = []
 
     def worker() -> None:
-        session: Session = app.extensions["db_sessionmaker"]()
         try:
             start.wait()
-            while (report := outbox.send_due(session, settings, batch=5)).handled:
-                reports.append(report)
+            done.extend(run_jobs(app))
         except BaseException as error:
             errors.append(error)
-        finally:
-            session.close()
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
@@ -471,47 +522,99 @@ def test_workers_sending_at_the_same_time_send_each_email_once(
 
     assert errors == []
     assert sorted(mail_server.subjects()) == sorted(subjects)
-    assert sum(report.sent for report in reports) == len(subjects)
+    assert len(done) == len(set(done)) == len(subjects)
 
 
 # Plain-text sign-in is only for this loopback test server; the portal can use STARTTLS.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-def test_the_worker_signs_in_to_the_server_when_configured(db: Session) -> None:
+def test_the_worker_signs_in_to_the_server_when_configured(app: Flask, db: Session) -> None:
     server = MailServer()
     controller = _running(
         server, authenticator=server.authenticate, auth_required=True, auth_require_tls=False
     )
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=server.port,
+        SMTP_USERNAME="portal",
+        SMTP_PASSWORD="wrong-password",
+        MAIL_FROM="p@x",
+    )
     try:
-        settings = SmtpSettings("127.0.0.1", server.port, "portal", "right-password", False, "p@x")
-        _queued(db, "Signed in")
-        wrong = replace(settings, password="wrong-password")
+        email = _queued(db, "Signed in")
+        now = clock.now()
+        assert len(run_jobs(app, now)) == 1
+        assert job_of(db, email).state is JobState.QUEUED
+        assert fresh(db, email).last_error == "535 5.7.8 Authentication credentials invalid"
 
-        assert outbox.send_due(db, wrong) == outbox.SendReport(failed=1)
-        assert outbox.send_due(db, settings, now=clock.now() + timedelta(minutes=1)) == (
-            outbox.SendReport(sent=1)
-        )
+        app.config["SMTP_PASSWORD"] = "right-password"
+        assert len(run_jobs(app, now + outbox.BACK_OFF[0])) == 1
     finally:
         controller.stop()
     # smtplib tries each mechanism the server offers before it gives up on a password.
     assert set(server.logins) == {(b"portal", b"wrong-password"), (b"portal", b"right-password")}
     assert server.logins[-1] == (b"portal", b"right-password")
     assert server.subjects() == ["Signed in"]
+    assert fresh(db, email).sent_at is not None
 
 
-def test_the_send_email_command_sends_what_is_due_once(
+def test_the_worker_command_sends_the_email_that_is_due(
     app: Flask, db: Session, mail_server: MailServer
 ) -> None:
-    app.config.update(
-        SMTP_HOST="127.0.0.1", SMTP_PORT=mail_server.port, MAIL_FROM="panels@example.gov.uk"
-    )
-    _queued(db, "From the command")
+    app.config["MAIL_FROM"] = "panels@example.gov.uk"
+    email = _queued(db, "From the command")
 
-    result = app.test_cli_runner().invoke(args=["send-email", "--once"])
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
 
     assert result.exit_code == 0, (result.output, result.exception)
-    assert result.output == "Sent 1, failed 0, given up 0.\n"
     assert mail_server.subjects() == ["From the command"]
     assert mail_server.messages[0]["From"] == "panels@example.gov.uk"
+    assert fresh(db, email).sent_at is not None
+    # The mail worker of its own is no more.
+    gone = app.test_cli_runner().invoke(args=["send-email", "--once"])
+    assert gone.exit_code != 0 and "No such command" in gone.output
+
+
+def test_emails_waiting_for_the_old_mail_worker_are_queued_for_the_job_queue(
+    database_url: str,
+) -> None:
+    migrate.downgrade(database_url, "0007")
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        for number, (sent, given_up) in enumerate(
+            [(None, None), ("2026-11-01 10:00:00", None), (None, "2026-11-01 10:00:00")]
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox_emails (to_address, subject, body, message_id, created_at,"
+                    " attempts, next_attempt_at, sent_at, given_up_at) VALUES ('a@example.gov.uk',"
+                    " 'Subject', 'Body', :message_id, '2026-11-01 09:00:00', 2,"
+                    " '2026-11-01 09:06:00', :sent, :given_up)"
+                ),
+                {"message_id": f"<{number}@learning-panels>", "sent": sent, "given_up": given_up},
+            )
+    migrate.upgrade(database_url)
+
+    with Session(engine) as db:
+        waiting = db.scalars(select(OutboxEmail).where(OutboxEmail.sent_at.is_(None))).first()
+        assert waiting is not None and waiting.message_id == "<0@learning-panels>"
+        queued = db.scalars(select(Job)).all()
+        assert [(job.kind, job.payload, job.state) for job in queued] == [
+            ("email.send", {"email_id": waiting.id}, JobState.QUEUED)
+        ]
+        assert queued[0].run_after == datetime(2026, 11, 1, 9, 6, tzinfo=UTC)
+        assert queued[0].attempts == 0
+
+    migrate.downgrade(database_url, "0007")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM jobs")) == 0
+        assert (
+            connection.scalar(
+                text("SELECT count(*) FROM outbox_emails WHERE next_attempt_at = created_at")
+            )
+            == 3
+        )
+    migrate.upgrade(database_url)
+    engine.dispose()
 
 
 def test_smtp_settings_come_from_the_environment() -> None:
