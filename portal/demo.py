@@ -9,6 +9,7 @@ Every person and organisation here is invented, apart from the Metropolitan Poli
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -48,6 +49,8 @@ PROVIDER_HOST = "127.0.0.1"
 PORTAL_PORT = 5000
 DEMO_CLIENT_ID = "learning-panel-portal"
 ROOT = Path(__file__).resolve().parents[1]
+# Where the demo's emails land: a Maildir beside the demo's database.
+MAILBOX = ROOT / "instance" / "demo-mail"
 PROVIDER_SCRIPT = ROOT / "scripts" / "local_provider.mjs"
 
 
@@ -255,10 +258,35 @@ def _port_free(port: int) -> bool:
 
 
 @contextmanager
-def _worker() -> Iterator[None]:
-    """A worker beside the demo's web process, doing its queued jobs (as production runs some)."""
+def _mailbox() -> Iterator[tuple[str, int]]:
+    """A mail server on loopback that keeps every email the demo sends in `MAILBOX` (a Maildir:
+    one file per email in its `new/`), so people can read them and nothing leaves the machine."""
+    # Imported here: aiosmtpd comes with the demo's packages (the `demo` extra), not
+    # production's, and this module is imported in production too.
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Mailbox
+
+    MAILBOX.parent.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as probe:
+        probe.bind((PROVIDER_HOST, 0))
+        port: int = probe.getsockname()[1]
+    server = Controller(Mailbox(MAILBOX), hostname=PROVIDER_HOST, port=port)
+    server.start()
+    try:
+        yield PROVIDER_HOST, port
+    finally:
+        server.stop()
+
+
+@contextmanager
+def _worker(mail_server: tuple[str, int]) -> Iterator[None]:
+    """A worker beside the demo's web process, doing its queued jobs (as production runs some)
+    and sending email to the demo's mailbox."""
+    host, port = mail_server
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "flask", "--app", "portal.app", "worker"], cwd=ROOT
+        [sys.executable, "-m", "flask", "--app", "portal.app", "worker"],
+        cwd=ROOT,
+        env={**os.environ, "SMTP_HOST": host, "SMTP_PORT": str(port)},
     )
     try:
         yield
@@ -300,6 +328,9 @@ def serve_command(port: int) -> None:
             providers.enter_context(
                 local_provider(provider_config(demo, portal_url), Path(directory))
             )
-        providers.enter_context(_worker())
-        click.echo(f"\n  The portal is at {portal_url}/ — sign in as any demo person.\n")
+        providers.enter_context(_worker(providers.enter_context(_mailbox())))
+        click.echo(
+            f"\n  The portal is at {portal_url}/ — sign in as any demo person."
+            f"\n  The emails it sends are in {MAILBOX}/new.\n"
+        )
         run_simple(PROVIDER_HOST, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email
 from pathlib import Path
 
+import pytest
 import requests
 from flask import Flask
 from sqlalchemy import func, select
@@ -11,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from agencies.models import AgencyKind, IdentityProvider, Role, User
 from panels.models.panels import Panel, PanelState
-from portal import demo
+from portal import demo, outbox
 from portal.demo import DEMO_AGENCIES, local_provider, provider_config
 from portal.notices import Notice
 from portal.outbox import OutboxEmail
 from tests.support import local_provider as provider_pages
 from tests.support.providers import sign_in
+from tests.support.work import run_jobs
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
@@ -92,3 +95,19 @@ def test_every_link_the_demo_told_someone_about_leads_to_a_page(app: Flask, db: 
         assert endpoint.split(".")[0] in {"panels", "extracts", "home", "agencies"}
     emails = db.scalars(select(OutboxEmail.body)).all()
     assert emails and all(app.config["PORTAL_BASE_URL"] + "/" in body for body in emails)
+
+
+def test_the_demo_keeps_the_emails_it_sends_in_its_mailbox(
+    app: Flask, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "MAILBOX", tmp_path / "demo-mail")
+    with demo._mailbox() as (host, port):
+        app.config.update(SMTP_HOST=host, SMTP_PORT=port)
+        with app.app_context():
+            outbox.enqueue(db, "priya.shah@example.gov.uk", "A contribution", "Please review it.")
+            db.commit()
+        run_jobs(app)
+    (kept,) = (tmp_path / "demo-mail" / "new").iterdir()
+    message = email.message_from_bytes(kept.read_bytes())
+    assert (message["To"], message["Subject"]) == ("priya.shah@example.gov.uk", "A contribution")
+    assert db.scalar(select(OutboxEmail.sent_at)) is not None
