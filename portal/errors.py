@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.db import get_db
@@ -39,12 +41,18 @@ _PAGES = {
     413: "The file is too big",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
 }
+
+# How long to tell browsers and load balancers to wait while the database cannot be reached: a
+# restart or a fail-over of the database server takes about this long.
+RETRY_AFTER_SECONDS = 30
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -91,6 +99,30 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
         "The form you sent had expired or did not come from this service. Go back, refresh "
         "the page and try again.",
     )
+
+
+def _database_error(error: DBAPIError) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+    """The database cannot be reached (restarting, failing over, refusing connections): say the
+    service is unavailable for now, not that it is broken. The server rolls back whatever the
+    request had not committed, and the pool (pre-ping) finds new connections once it is back."""
+    if not _unreachable(error):
+        return _unexpected_error(error)
+    current_app.logger.warning("the database could not be reached: %s", error.orig)
+    # Who is signed in cannot be read now: the page is shown as to someone not signed in (where
+    # Flask-Login keeps the request's user), so showing it needs no database.
+    g._login_user = AnonymousUserMixin()
+    page, code = _render(
+        503,
+        "Try again in a few minutes. If you were saving something, check whether it was saved "
+        "before you send it again.",
+    )
+    return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _unreachable(error: DBAPIError) -> bool:
+    """A lost or refused connection (the driver's OperationalError), as opposed to a refused
+    statement, such as a constraint broken, which is a fault."""
+    return error.connection_invalidated or isinstance(error, OperationalError)
 
 
 def _unexpected_error(error: Exception) -> tuple[str, int]:
