@@ -92,6 +92,10 @@ class Proposal:
     state: State = State.PROPOSED
     party: str | None = None
     kind: str = ""
+    # False when the detector only suspects it: shaped like an identifier whose check fails, a
+    # street or house name without the usual form. Proposed all the same, for the preparer to
+    # reject if wrong: a string left standing cannot be recalled once issued.
+    certain: bool = True
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
@@ -120,6 +124,7 @@ class Proposal:
             state=State(data.get("state", State.PROPOSED)),
             party=data.get("party"),
             kind=str(data.get("kind", "")),
+            certain=bool(data.get("certain", True)),
         )
 
     def moved_to(self, state: State) -> Proposal:

@@ -3,9 +3,9 @@
 Variants matched for a party "John Paul Smith": the full name, "John Smith", "John" alone,
 "Smith" alone, a title with the surname or the full name ("Mr Smith", "DC John Smith"),
 initials with the surname ("J. Smith", "J P Smith", "JP Smith"), initials alone ("J.S.", "JS",
-"JPS") when no other party has the same initials, and possessives of all of these ("Smith's",
-"the Smiths'"). Case does not matter, and a name may be broken across lines, spaces or a
-hyphen at the end of a line.
+"JPS", "D.a.R." for a particle) in capitals, as "could be any of" them when parties share
+initials, and possessives of all of these ("Smith's", "the Smiths'"). Case does not matter, and
+a name may be broken across lines, a paragraph break, spaces or a hyphen at the end of a line.
 
 Names that are also ordinary words ("Hope", "Will", "Mark", "May", "Rose", see
 `COMMON_WORD_NAMES`) are matched on their own only where they look like a name:
@@ -109,11 +109,13 @@ class PartyMatcher:
         for party in parties:
             for name in (party.name, *party.aliases):
                 self._add_name(party, name, initials_owners)
+        # Initials are proposed even when two parties share them (which of them it is then
+        # stays open), and spelt out with full stops or spaces even when they make a word.
         for initials, owners in initials_owners.items():
-            if len(owners) == 1 and initials not in _INITIALS_THAT_ARE_WORDS:
-                (owner,) = owners
-                self._table[(initials,)].add(_Variant(owner, "initials"))
+            for owner in owners:
                 self._table[tuple(initials)].add(_Variant(owner, "initials"))
+                if initials not in _INITIALS_THAT_ARE_WORDS:
+                    self._table[(initials,)].add(_Variant(owner, "initials"))
         self._prefixes = {key[:k] for key in self._table for k in range(1, len(key) + 1)}
 
     def _add_name(self, party: Party, name: str, initials_owners: dict[str, set[str]]) -> None:
@@ -228,6 +230,8 @@ class PartyMatcher:
         self, text: str, tokens: list[Token], i: int, n: int, variants: set[_Variant]
     ) -> bool:
         window = tokens[i : i + n]
+        if all(v.kind == "initials" for v in variants):
+            return _written_as_initials(window)
         # Initials only count in capitals: "a smith" is not "A. Smith", "as" is not "A.S.".
         if any(len(t.norm) == 1 and not t.upper for t in window):
             return False
@@ -309,10 +313,22 @@ def _forms(norm: str) -> tuple[str, ...]:
     return (norm,)
 
 
+def _written_as_initials(window: Sequence[Token]) -> bool:
+    """ "ZS", "Z.S.", "Z S", and "D.a.R." (a particle's initial small): capitals at both ends,
+    so "as" or "a s" in a sentence are not taken for initials."""
+    if len(window) == 1:
+        return window[0].upper
+    return window[0].upper and window[-1].upper and all(len(t.norm) == 1 for t in window)
+
+
 def _is_name_gap(gap: str) -> bool:
-    if len(gap) > 12 or "\n\n" in gap.replace("\r", "").replace(" ", ""):
+    if len(gap) > 12:
         return False
     stripped = gap.strip(" \t\r\n\u00ad")
+    if "\n\n" in gap.replace("\r", "").replace(" ", "").replace("\t", ""):
+        # A paragraph break alone, as a PDF's layout leaves one inside a name; never one after
+        # a full stop, which ends a sentence.
+        return stripped == ""
     return stripped in ("", ".", "-", ".-")
 
 

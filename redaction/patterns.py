@@ -1,8 +1,11 @@
-"""UK identifiers and contact details found by validated patterns.
+"""UK identifiers, contact details, addresses and ages found by patterns.
 
 Each finder returns proposals with the reason a reviewer reads ("NHS number (check digit
-valid)"). Numbers with a check digit are proposed only when it is right, so a reference that
-merely looks like an NHS number stays.
+valid)"). The patterns fail safe: what is only shaped like an identifier (its check character
+does not match: a typo still identifies the person), whatever follows a label such as "PNC" or
+"NHS no", a street or house name without the usual form, are proposed too, marked not
+`certain` and with a reason that says why ("Shaped like a PNC ID, check letter does not
+match"), for the preparer to reject if wrong.
 
 Dates are not redacted in general: a review's chronology is the learning. Only a date next to
 "born", "DOB", "D.O.B." or "date of birth" is proposed, as a date of birth.
@@ -52,8 +55,19 @@ _STREET_TYPES = (
     "Road|Rd|Street|St|Avenue|Ave|Close|Cl|Lane|Ln|Drive|Dr|Way|Court|Ct|Crescent|Cres|Place|"
     "Pl|Gardens|Gdns|Grove|Gr|Terrace|Terr|Square|Sq|Hill|Row|Walk|Mews|Park|Rise|View|Green|"
     "Parade|Broadway|Boulevard|Gate|Wharf|Yard|Chase|Vale|Meadow|Meadows|Fields|Croft|Fold|"
-    "Brow|Bank|Heights|Grange|Copse|Wynd|Circus|Embankment|Approach|Hollow|End|Villas|Cottages"
+    "Brow|Bank|Heights|Grange|Copse|Wynd|Circus|Embankment|Approach|Hollow|End|Villas|Cottages|"
+    # Scottish and Northern Irish forms.
+    "Vennel|Brae|Loan|Gait|Quay|Causeway|Pend|Entry"
 )
+# Welsh, Irish and Scottish Gaelic streets name their type first: "Heol y Parc", "Stryd Fawr".
+_LEADING_STREET_TYPES = (
+    "Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Maes|Bóthar|Bothar|Sráid|Sraid|Ascaill|"
+    "Sràid|Rathad"
+)
+# Words that end a house's name: "Rose Cottage", "Ty Gwyn" starts one.
+_HOUSE_WORDS = "Cottage|House|Farm|Farmhouse|Lodge|Barn|Manor|Mill|Villa|Bungalow|Croft|Hafod"
+_HOUSE_NAME_STARTS = "Tŷ|Ty|Bryn|Plas|Hafan|Hafod|Pen|Llys"
+_NAME_WORD = r"[A-ZÀ-ÝŴŶ][A-Za-zà-ÿŵŷ'’-]+"
 _STREET_NAME = (
     r"(?:[A-Z][A-Za-z'’]+|St\.?)(?:[ -](?:[A-Z][A-Za-z'’]+|upon|on|the|le|de|St\.?)){0,3}"
 )
@@ -69,6 +83,61 @@ _ADDRESS = re.compile(
 _STREET = re.compile(
     r"\b(?:on|in|at|off|near|along|from|into|to)[ ]+"
     rf"(?P<street>{_STREET_NAME}\s+(?:{_STREET_TYPES}))\b"
+)
+# Any capitalised words ending in a street type, wherever they stand: "Acacia Avenue, Leeds".
+_ANY_STREET = re.compile(rf"\b{_STREET_NAME}\s+(?:{_STREET_TYPES})\b")
+_LEADING_STREET = re.compile(
+    r"\b(?:\d{1,4}[A-Z]?,?\s+)?"
+    rf"(?:{_LEADING_STREET_TYPES})\s+(?:(?:y|yr|an|na|'r)\s+)?{_NAME_WORD}"
+    rf"(?:\s+{_NAME_WORD}){{0,2}}"
+    rf"(?:{_TOWN_LINE}){{0,2}}"
+    rf"(?:(?:{_LINE_GAP}|[ \t]+){_POSTCODE_TEXT}\b)?"
+)
+# "Flat 3, Harbour View": a flat in a building known by its name.
+_FLAT = re.compile(
+    r"\b(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Z]?,?\s+"
+    rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
+    rf"(?:{_TOWN_LINE}){{0,2}}"
+)
+_HOUSE_NAME = re.compile(
+    rf"\b(?:(?:{_NAME_WORD}\s+){{1,2}}(?:{_HOUSE_WORDS})"
+    rf"|(?:{_HOUSE_NAME_STARTS})\s+{_NAME_WORD})\b"
+)
+
+_AGE = re.compile(
+    r"\b(?:aged|age|ages)\s+(?P<age>\d{1,3})\b"
+    r"|\b(?P<years>\d{1,3})[- ](?:year|yr)s?[- ]old\b",
+    re.IGNORECASE,
+)
+
+# What follows an identifier's label is proposed whatever its check digits: "PNC 2008/0454914Y",
+# "NHS no: 943 476 5918", "DOB 31/02/1985". The label is any case; the value is words holding a
+# digit, or one or two capitals (a National Insurance number's prefix or suffix).
+_LABELS = {
+    "pnc_id": r"PNC(?:[ ]?(?:ID|no\.?|number))?",
+    "cro_number": r"CRO(?:[ ]?(?:no\.?|number))?",
+    "nhs_number": r"NHS[ ]?(?:no\.?|number|num)",
+    "national_insurance_number": r"(?:N\.?I\.?|National[ ]Insurance)[ ]?(?:no\.?|number)",
+    "date_of_birth": r"D\.?O\.?B\.?|date[ ]of[ ]birth",
+    "crn": r"CRN",
+    "prison_number": r"(?:prison|NOMS)[ ]?(?:no\.?|number)",
+}
+_LABEL_NAMES = {
+    "pnc_id": "a PNC ID",
+    "cro_number": "a CRO number",
+    "nhs_number": "an NHS number",
+    "national_insurance_number": "a National Insurance number",
+    "date_of_birth": "a date of birth",
+    "crn": "a case reference number (CRN)",
+    "prison_number": "a prison number",
+}
+_VALUE_WORD = r"(?:[A-Za-z]*\d[A-Za-z0-9/.-]*|[A-Z]{1,2}(?![A-Za-z]))"
+_LABELLED = re.compile(
+    "(?:"
+    + "|".join(rf"(?P<{kind}>\b(?i:{label}))" for kind, label in _LABELS.items())
+    + ")"
+    + r"(?P<gap>[ \t]*(?:[:#=–-]|(?i:is|was|of))?[ \t]*)"
+    + rf"(?P<value>{_VALUE_WORD}(?:[ ]{_VALUE_WORD}){{0,5}})"
 )
 
 _PHONE = re.compile(
@@ -125,7 +194,9 @@ def cro_check_letter(serial: str, year: str, *, short_form: bool = False) -> str
     return _CHECK_LETTERS[int(year + (serial if short_form else serial.zfill(6))) % 23]
 
 
-def _proposal(match: re.Match[str], kind: str, reason: str, group: int | str = 0) -> Proposal:
+def _proposal(
+    match: re.Match[str], kind: str, reason: str, group: int | str = 0, *, certain: bool = True
+) -> Proposal:
     start, end = match.span(group)
     return Proposal(
         start=start,
@@ -134,38 +205,76 @@ def _proposal(match: re.Match[str], kind: str, reason: str, group: int | str = 0
         reason=reason,
         source=Source.PATTERN,
         kind=kind,
+        certain=certain,
+    )
+
+
+def _checked(
+    match: re.Match[str], kind: str, name: str, valid: bool, check: str = "check letter"
+) -> Proposal:
+    """An identifier with a check character, proposed whether or not the check holds."""
+    if valid:
+        return _proposal(match, kind, f"{name} ({check} valid)")
+    article = "an" if name[0] in "AEFHILMNORSX" else "a"
+    return _proposal(
+        match, kind, f"Shaped like {article} {name}, {check} does not match", certain=False
     )
 
 
 def find_nhs_numbers(text: str) -> Iterator[Proposal]:
     for match in _NHS.finditer(text):
-        if nhs_number_is_valid("".join(match.groups())):
-            yield _proposal(match, "nhs_number", "NHS number (check digit valid)")
+        valid = nhs_number_is_valid("".join(match.groups()))
+        yield _checked(match, "nhs_number", "NHS number", valid, "check digit")
 
 
 def find_national_insurance_numbers(text: str) -> Iterator[Proposal]:
     for match in _NINO.finditer(text):
-        if match.group(1).upper() in _NINO_NEVER:
-            continue
         # Without its suffix letter, insist on capitals: "an 12 34 56" is not a NINO.
         if match.group(5) is None and not match.group(1).isupper():
             continue
-        yield _proposal(match, "national_insurance_number", "National Insurance number")
+        if match.group(1).upper() in _NINO_NEVER:
+            yield _proposal(
+                match,
+                "national_insurance_number",
+                "Shaped like a National Insurance number, with a prefix never issued",
+                certain=False,
+            )
+        else:
+            yield _proposal(match, "national_insurance_number", "National Insurance number")
 
 
 def find_police_identifiers(text: str) -> Iterator[Proposal]:
     for match in _PNC.finditer(text):
         year, serial, letter = match.groups()
-        if pnc_check_letter(year, serial) == letter.upper():
-            yield _proposal(match, "pnc_id", "PNC ID (check letter valid)")
+        valid = pnc_check_letter(year, serial) == letter.upper()
+        yield _checked(match, "pnc_id", "PNC ID", valid)
     for match in _CRO.finditer(text):
         serial, year, letter = match.groups()
-        if cro_check_letter(serial, year) == letter.upper():
-            yield _proposal(match, "cro_number", "CRO number (check letter valid)")
+        valid = cro_check_letter(serial, year) == letter.upper()
+        yield _checked(match, "cro_number", "CRO number", valid)
     for match in _CRO_SF.finditer(text):
         year, serial, letter = match.groups()
-        if cro_check_letter(serial, year, short_form=True) == letter.upper():
-            yield _proposal(match, "cro_number", "CRO number (check letter valid)")
+        valid = cro_check_letter(serial, year, short_form=True) == letter.upper()
+        yield _checked(match, "cro_number", "CRO number", valid)
+
+
+def find_labelled_identifiers(text: str) -> Iterator[Proposal]:
+    """What follows a label such as "PNC" or "NHS no", whatever its check characters say."""
+    for match in _LABELLED.finditer(text):
+        kind = next(k for k in _LABELS if match.group(k))
+        value = match.group("value").rstrip(".-/")
+        if not any(c.isdigit() for c in value):
+            continue
+        start = match.start("value")
+        yield Proposal(
+            start=start,
+            end=start + len(value),
+            text=value,
+            reason=f"Follows the label “{match.group(kind)}”: may be {_LABEL_NAMES[kind]}",
+            source=Source.PATTERN,
+            kind=kind,
+            certain=False,
+        )
 
 
 def find_offender_numbers(text: str) -> Iterator[Proposal]:
@@ -196,8 +305,22 @@ def find_postcodes(text: str) -> Iterator[Proposal]:
 def find_addresses(text: str) -> Iterator[Proposal]:
     for match in _ADDRESS.finditer(text):
         yield _proposal(match, "address", "Address")
+    for match in _LEADING_STREET.finditer(text):
+        yield _proposal(match, "address", "Address (a street named by its type first)")
+    for match in _FLAT.finditer(text):
+        yield _proposal(match, "address", "Address (a flat in a named building)")
     for match in _STREET.finditer(text):
         yield _proposal(match, "street", "Street name", "street")
+    for match in _ANY_STREET.finditer(text):
+        yield _proposal(match, "street", "Might be a street name", certain=False)
+    for match in _HOUSE_NAME.finditer(text):
+        yield _proposal(match, "house_name", "Might be a house's name", certain=False)
+
+
+def find_ages(text: str) -> Iterator[Proposal]:
+    """A person's age ("aged 34", "a 34-year-old"): the number, so the sentence still reads."""
+    for match in _AGE.finditer(text):
+        yield _proposal(match, "age", "Age", "age" if match.group("age") else "years")
 
 
 def find_phone_numbers(text: str) -> Iterator[Proposal]:
@@ -229,6 +352,7 @@ def pattern_finders(
         find_nhs_numbers,
         find_national_insurance_numbers,
         find_police_identifiers,
+        find_labelled_identifiers,
         find_offender_numbers,
         case_reference_finder(case_reference_patterns),
         find_addresses,
@@ -236,6 +360,7 @@ def pattern_finders(
         find_phone_numbers,
         find_email_addresses,
         find_dates_of_birth,
+        find_ages,
     ]
 
 
@@ -247,7 +372,7 @@ def find_patterns(
     One found inside another (the postcode of an address) is left out.
     """
     found = [p for finder in pattern_finders(case_reference_patterns) for p in finder(text)]
-    found.sort(key=lambda p: (p.start, -p.end, p.kind))
+    found.sort(key=lambda p: (p.start, -p.end, not p.certain, p.kind))
     kept: list[Proposal] = []
     for proposal in found:
         if kept and kept[-1].start <= proposal.start and proposal.end <= kept[-1].end:

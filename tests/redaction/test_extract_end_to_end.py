@@ -42,7 +42,7 @@ car followed her. I hope the panel notes that staff will mark this. DC Kowal-
 czyk phoned Mrs Whitcombe on +44 161 496 0000. Later DW told Ms Shah that Hope's
 sister, Mr Okafor's tenant, lived at SK42AB. May 2025 was busy. Mark attended in May.
 
-An invalid NHS-like reference 485 777 3456 stays. Will you note it? Grace said yes."""
+An NHS number mistyped, 485 777 3456, still goes. Will you note it? Grace said yes."""
 
 SECRETS = [
     "Whitcombe",
@@ -95,7 +95,8 @@ def test_labels_replace_parties_consistently_and_words_stay(redacted: str) -> No
     assert "May 2025 was busy." in redacted
     assert "Police officer B attended in May." in redacted
     assert "Will you note it? Family member A said yes." in redacted
-    assert "485 777 3456 stays" in redacted
+    # Its check digit fails, but a typo still identifies him: proposed, marked as a suspicion.
+    assert "An NHS number mistyped, [redacted], still goes." in redacted
 
 
 def test_the_pdf_read_back_holds_none_of_them(redacted: str) -> None:

@@ -149,11 +149,13 @@ def test_a_title_picks_between_parties_who_share_a_surname() -> None:
     assert found(matcher, "Mr Smith called.") == [("Mr Smith", "The person on probation")]
 
 
-def test_initials_shared_by_two_parties_are_not_proposed_as_initials() -> None:
+def test_initials_shared_by_two_parties_are_proposed_without_saying_which() -> None:
     matcher = PartyMatcher(
         [Party("John Smith", Role.PERSON_ON_PROBATION), Party("Jane Small", Role.VICTIM)]
     )
-    assert found(matcher, "Then JS left.") == []
+    (proposal,) = matcher.propose("Then JS left.")
+    assert (proposal.text, proposal.replacement, proposal.party) == ("JS", "[redacted]", None)
+    assert proposal.reason.startswith("Known party: could be any of")
 
 
 def test_each_proposal_records_its_reason_source_and_offsets(matcher: PartyMatcher) -> None:

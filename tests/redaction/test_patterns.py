@@ -1,4 +1,5 @@
-"""UK identifiers and contact details: valid ones found with and without spaces, others left."""
+"""UK identifiers and contact details: valid ones found with and without spaces; those whose
+check fails, or that follow a label, proposed as suspicions."""
 
 from __future__ import annotations
 
@@ -23,8 +24,11 @@ def test_a_valid_nhs_number_is_found_however_it_is_spaced(number: str) -> None:
 
 
 @pytest.mark.parametrize("number", ["943 476 5918", "9434765910", "401 023 2138"])
-def test_an_nhs_number_with_a_wrong_check_digit_is_left(number: str) -> None:
-    assert kinds(f"Reference {number} on file.") == []
+def test_an_nhs_number_with_a_wrong_check_digit_is_proposed_as_a_suspicion(number: str) -> None:
+    # A typo still identifies the person: proposed, saying why it is only a suspicion.
+    (found,) = find_patterns(f"Reference {number} on file.")
+    assert (found.kind, found.text, found.certain) == ("nhs_number", number, False)
+    assert found.reason == "Shaped like an NHS number, check digit does not match"
 
 
 def test_the_nhs_check_digit_rules() -> None:
@@ -43,28 +47,39 @@ def test_a_national_insurance_number_is_found(nino: str) -> None:
 @pytest.mark.parametrize(
     "nino", ["DA123456A", "QQ123456C", "BG123456A", "GB123456A", "AO123456A", "JG123456E"]
 )
-def test_a_national_insurance_number_with_a_prefix_or_suffix_never_issued_is_left(
+def test_a_national_insurance_number_never_issued_is_still_proposed_after_its_label(
     nino: str,
 ) -> None:
     assert not nino_is_valid(nino)
-    assert kinds(f"NI number {nino}.") == []
+    (found,) = find_patterns(f"NI number {nino}.")
+    assert (found.kind, found.text, found.certain) == ("national_insurance_number", nino, False)
+    assert "National Insurance number" in found.reason
 
 
-def test_a_pnc_id_is_found_only_with_its_check_letter() -> None:
+def test_a_pnc_id_with_a_wrong_check_letter_is_proposed_as_a_suspicion() -> None:
     good = f"12/345678{pnc_check_letter('12', '345678')}"
     full = f"2012/0345678{pnc_check_letter('2012', '0345678')}"
     assert good == "12/345678U"
     wrong = "12/345678A"
-    assert kinds(f"PNC {good}, {full} and {wrong}.") == [("pnc_id", good), ("pnc_id", full)]
+    found = find_patterns(f"Seen {good}, {full} and {wrong}.")
+    assert [(p.kind, p.text, p.certain) for p in found] == [
+        ("pnc_id", good, True),
+        ("pnc_id", full, True),
+        ("pnc_id", wrong, False),
+    ]
+    assert found[2].reason == "Shaped like a PNC ID, check letter does not match"
 
 
-def test_a_cro_number_is_found_only_with_its_check_letter() -> None:
+def test_a_cro_number_with_a_wrong_check_letter_is_proposed_as_a_suspicion() -> None:
     good = f"123456/08{cro_check_letter('123456', '08')}"
     short = f"SF95/12345{cro_check_letter('12345', '95', short_form=True)}"
-    assert kinds(f"CRO {good}, {short} and 123456/08A.") == [
-        ("cro_number", good),
-        ("cro_number", short),
+    found = find_patterns(f"Seen {good}, {short} and 123456/08A.")
+    assert [(p.kind, p.text, p.certain) for p in found] == [
+        ("cro_number", good, True),
+        ("cro_number", short, True),
+        ("cro_number", "123456/08A", False),
     ]
+    assert found[2].reason == "Shaped like a CRO number, check letter does not match"
 
 
 def test_case_references_default_and_configured() -> None:
