@@ -58,9 +58,14 @@ COMMON_WORD_NAMES = _word_set(
     victory lane field fields moss marsh stone banks rivers waters march hart hale hardy bright
     gay joyce noble major duke earl baron prince princess queen abbot dean pope sharp strong
     sweet best good love lovely peace rain snow gill hood lake pool ford bush reed rush
+    jan feb mar apr jun jul aug sep sept oct nov dec
     """
 )
-MONTH_NAMES = frozenset({"january", "march", "april", "may", "june", "july", "august"})
+MONTH_NAMES = frozenset(
+    {"january", "march", "april", "may", "june", "july", "august"}
+    # Abbreviated, they are nicknames too ("Dec" for Declan).
+    | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
 _DETERMINERS = frozenset(
     {"the", "a", "an", "his", "her", "their", "my", "your", "our", "its", "no"}
 )
@@ -80,6 +85,9 @@ _INITIALS_THAT_ARE_WORDS = _word_set(
     """
 )
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+# Names at least this long are looked for with a typing slip in them; shorter ones are too
+# close to too many words.
+_SLIP_LENGTH = 5
 _MAX_KEY = 6
 
 
@@ -117,6 +125,39 @@ class PartyMatcher:
                 if initials not in _INITIALS_THAT_ARE_WORDS:
                     self._table[(initials,)].add(_Variant(owner, "initials"))
         self._prefixes = {key[:k] for key in self._table for k in range(1, len(key) + 1)}
+        # Each long name word, and it less one letter: two words one typing slip apart (a
+        # letter wrong, missing or extra) share one of these forms.
+        self._slips: dict[str, set[str]] = defaultdict(set)
+        for party in parties:
+            for name in (party.name, *party.aliases):
+                for word in _name_tokens(name):
+                    if len(word) >= _SLIP_LENGTH and word not in COMMON_WORD_NAMES:
+                        for form in _less_one_letter(word):
+                            self._slips[form].add(party.ident)
+
+    def _misspelling(self, token: Token, visible: frozenset[str]) -> Proposal | None:
+        """A capitalised word one slip from a party's name ("McGrwgor"), as a suspicion."""
+        if len(token.norm) < _SLIP_LENGTH or not token.capitalised:
+            return None
+        if token.norm in COMMON_WORD_NAMES:
+            return None
+        owners = set().union(
+            *(self._slips.get(form, set()) for form in _less_one_letter(token.norm))
+        )
+        if not owners or owners <= visible:
+            return None
+        labels = sorted(self.labels[owner] for owner in owners)
+        return Proposal(
+            start=token.start,
+            end=token.end,
+            text=token.text,
+            reason=f"Might be a misspelling of the name of {' or '.join(labels)}",
+            replacement=self.labels[next(iter(owners))] if len(owners) == 1 else REDACTED,
+            source=Source.PARTY,
+            party=next(iter(owners)) if len(owners) == 1 else None,
+            kind="party",
+            certain=False,
+        )
 
     def _add_name(self, party: Party, name: str, initials_owners: dict[str, set[str]]) -> None:
         words = _name_tokens(name)
@@ -172,6 +213,9 @@ class PartyMatcher:
         while i < len(tokens):
             found = self._match_at(text, tokens, i)
             if found is None:
+                misspelt = self._misspelling(tokens[i], visible)
+                if misspelt is not None:
+                    proposals.append(misspelt)
                 i += 1
                 continue
             length, end, variants, possessive = found
@@ -302,6 +346,10 @@ class PartyMatcher:
             party=party.ident if party else None,
             kind="party",
         )
+
+
+def _less_one_letter(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def _forms(norm: str) -> tuple[str, ...]:

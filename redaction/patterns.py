@@ -22,7 +22,11 @@ from redaction.model import Proposal, Source
 # "SFO-2026-0142", "SFO-DEMO-0142". Callers can pass their own.
 DEFAULT_CASE_REFERENCE_PATTERNS: tuple[str, ...] = (r"\bSFO(?:[ ]?[/-][ ]?[A-Z0-9]{2,10}){1,3}\b",)
 
-_NHS = re.compile(r"(?<![\d/.-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d/]|[.-]\d)")
+# The groups may be split by a space, a hyphen or the line break of a wrapped paragraph.
+_NHS = re.compile(
+    r"(?<![\d/.-])(\d{3})(?:[ -]|[ \t]*\r?\n[ \t]*)?(\d{3})(?:[ -]|[ \t]*\r?\n[ \t]*)?"
+    r"(\d{4})(?![\d/]|[.-]\d)"
+)
 
 # HMRC: the first letter is not D, F, I, Q, U or V; the second is not D, F, I, O, Q, U or V;
 # BG, GB, KN, NK, NT, TN and ZZ are never used; the suffix is A, B, C or D.
@@ -47,7 +51,7 @@ _PRISON_NUMBER = re.compile(r"\b[A-Z]\d{4}[A-Z]{2}\b")
 # The postcode pattern of the UK Government Data Standards Catalogue, letters by position.
 _POSTCODE_TEXT = (
     r"(?:GIR ?0AA|(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y]))"
-    r"[ ]?\d[ABD-HJLNP-UW-Z]{2})"
+    r"(?:[ ]|[ \t]*\r?\n[ \t]*)?\d[ABD-HJLNP-UW-Z]{2})"
 )
 _POSTCODE = re.compile(rf"\b{_POSTCODE_TEXT}\b", re.IGNORECASE)
 
@@ -64,17 +68,24 @@ _LEADING_STREET_TYPES = (
     "Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Maes|Bóthar|Bothar|Sráid|Sraid|Ascaill|"
     "Sràid|Rathad"
 )
+# Scottish streets named "-gate" (a way), with or without a number: "62 Gallowgate".
+_GATE_STREET = re.compile(r"\b(?:\d{1,4}[A-Z]?,?\s+)?[A-Z][a-z]{2,}gate\b")
+# Courts are not streets: "Leeds Crown Court".
+_COURT = re.compile(
+    r"(?i)\b(?:crown|magistrates['’]?|county|youth|family|coroners?['’]?|high|combined|civil)"
+    r"\s+courts?\b\.?$"
+)
 # Words that end a house's name: "Rose Cottage", "Ty Gwyn" starts one.
 _HOUSE_WORDS = "Cottage|House|Farm|Farmhouse|Lodge|Barn|Manor|Mill|Villa|Bungalow|Croft|Hafod"
-_HOUSE_NAME_STARTS = "Tŷ|Ty|Bryn|Plas|Hafan|Hafod|Pen|Llys"
+_HOUSE_NAME_STARTS = "Tŷ|Ty|Bryn|Plas|Hafan|Hafod|Pen|Llys|Glan|Tan|Tigh|Bwthyn|Bron|Cartref"
 _NAME_WORD = r"[A-ZÀ-ÝŴŶ][A-Za-zà-ÿŵŷ'’-]+"
 _STREET_NAME = (
-    r"(?:[A-Z][A-Za-z'’]+|St\.?)(?:[ -](?:[A-Z][A-Za-z'’]+|upon|on|the|le|de|St\.?)){0,3}"
+    r"(?:[A-Z][A-Za-z'’]+|St\.?)(?:[ -](?:[A-Z][A-Za-z'’]+|upon|on|the|le|de|y|yr|St\.?)){0,3}"
 )
 _LINE_GAP = r"(?:,[ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
 _TOWN_LINE = rf"{_LINE_GAP}[A-Z][A-Za-z'’-]+\b(?:[ ](?:[A-Z][A-Za-z'’-]+|upon|on)\b)*"
 _ADDRESS = re.compile(
-    r"\b(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Z]?,?\s+)?"
+    r"\b(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d+(?:/\d+)?[A-Z]?,?\s+)?"
     rf"\d{{1,4}}[A-Z]?(?:-\d{{1,4}})?,?\s+{_STREET_NAME}\s+(?:{_STREET_TYPES})\b\.?"
     rf"(?:{_TOWN_LINE}){{0,2}}"
     rf"(?:(?:{_LINE_GAP}|[ \t]+){_POSTCODE_TEXT}\b)?"
@@ -88,25 +99,28 @@ _STREET = re.compile(
 _ANY_STREET = re.compile(rf"\b{_STREET_NAME}\s+(?:{_STREET_TYPES})\b")
 _LEADING_STREET = re.compile(
     r"\b(?:\d{1,4}[A-Z]?,?\s+)?"
-    rf"(?:{_LEADING_STREET_TYPES})\s+(?:(?:y|yr|an|na|'r)\s+)?{_NAME_WORD}"
+    rf"(?:{_LEADING_STREET_TYPES})(?:['’]r\s+|\s+(?:(?:y|yr|an|na)\s+)?){_NAME_WORD}"
     rf"(?:\s+{_NAME_WORD}){{0,2}}"
     rf"(?:{_TOWN_LINE}){{0,2}}"
     rf"(?:(?:{_LINE_GAP}|[ \t]+){_POSTCODE_TEXT}\b)?"
 )
 # "Flat 3, Harbour View": a flat in a building known by its name.
 _FLAT = re.compile(
-    r"\b(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Z]?,?\s+"
+    r"\b(?:Flat|Apartment|Apt|Unit|Room)\s+\d+(?:/\d+)?[A-Z]?,?\s+"
     rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
     rf"(?:{_TOWN_LINE}){{0,2}}"
 )
 _HOUSE_NAME = re.compile(
     rf"\b(?:(?:{_NAME_WORD}\s+){{1,2}}(?:{_HOUSE_WORDS})"
-    rf"|(?:{_HOUSE_NAME_STARTS})\s+{_NAME_WORD})\b"
+    rf"|The\s+Old\s+{_NAME_WORD}"
+    rf"|(?:{_HOUSE_NAME_STARTS})(?:\s+(?:y|yr|na|an|nam))?\s+{_NAME_WORD})\b"
 )
 
 _AGE = re.compile(
     r"\b(?:aged|age|ages)\s+(?P<age>\d{1,3})\b"
-    r"|\b(?P<years>\d{1,3})[- ](?:year|yr)s?[- ]old\b",
+    r"|\b(?P<years>\d{1,3})[- ](?:year|yr)s?[- ]old\b"
+    # After a name, as case notes write it: "Priya McGregor (31)".
+    r"|(?<=[A-Za-z])[ ]\((?P<bracketed>\d{1,3})\)",
     re.IGNORECASE,
 )
 
@@ -310,8 +324,12 @@ def find_addresses(text: str) -> Iterator[Proposal]:
     for match in _FLAT.finditer(text):
         yield _proposal(match, "address", "Address (a flat in a named building)")
     for match in _STREET.finditer(text):
-        yield _proposal(match, "street", "Street name", "street")
+        if not _COURT.search(match.group("street")):
+            yield _proposal(match, "street", "Street name", "street")
     for match in _ANY_STREET.finditer(text):
+        if not _COURT.search(match.group()):
+            yield _proposal(match, "street", "Might be a street name", certain=False)
+    for match in _GATE_STREET.finditer(text):
         yield _proposal(match, "street", "Might be a street name", certain=False)
     for match in _HOUSE_NAME.finditer(text):
         yield _proposal(match, "house_name", "Might be a house's name", certain=False)
@@ -320,13 +338,15 @@ def find_addresses(text: str) -> Iterator[Proposal]:
 def find_ages(text: str) -> Iterator[Proposal]:
     """A person's age ("aged 34", "a 34-year-old"): the number, so the sentence still reads."""
     for match in _AGE.finditer(text):
-        yield _proposal(match, "age", "Age", "age" if match.group("age") else "years")
+        group = next(name for name in ("age", "years", "bracketed") if match.group(name))
+        yield _proposal(match, "age", "Age", group)
 
 
 def find_phone_numbers(text: str) -> Iterator[Proposal]:
     for match in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", match.group())
-        national = (digits[2:] if digits.startswith("44") else digits).lstrip("0")
+        international = digits.removeprefix("00")
+        national = (international[2:] if international.startswith("44") else digits).lstrip("0")
         if len(national) in (9, 10) and national[0] in "123578":
             yield _proposal(match, "phone", "Phone number")
 

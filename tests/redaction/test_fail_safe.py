@@ -52,6 +52,16 @@ SHAPES = [
     ("Acacia Avenue was where the calls came from.", "Acacia Avenue", "street", False),
     ("The victim, aged 34, called the police.", "34", "Age", True),
     ("A 27-year-old man was arrested.", "27", "Age", True),
+    ("Priya McGregor (31) was the duty officer.", "31", "Age", True),
+    ("Her flat was Flat 2/1, Harbour View, Oban.", "Flat 2/1, Harbour View, Oban", "flat", True),
+    ("He slept at 62 Gallowgate, Glasgow.", "62 Gallowgate", "street", False),
+    ("He moved to Rhodfa'r Môr, Aberystwyth.", "Rhodfa'r Môr, Aberystwyth", "Address", True),
+    ("The family rented The Old Rectory.", "The Old Rectory", "house", False),
+    ("She stayed at Glan yr Afon with her aunt.", "Glan yr Afon", "house", False),
+    ("Call him on 0044 7981 241586 after six.", "0044 7981 241586", "Phone", True),
+    ("His NHS number was 943 476\n5919 on the letter.", "943 476\n5919", "NHS", True),
+    ("The address ended BT74\n6ZP in the file.", "BT74\n6ZP", "Postcode", True),
+    ("Zara Suttom (sic) signed the plan.", "Suttom", "misspelling", False),
 ]
 
 
@@ -86,6 +96,12 @@ def test_initials_and_split_names_of_known_parties_are_proposed(text: str, secre
     (proposal,) = Detector(parties=PARTIES).propose(text)
     assert proposal.text == secret
     assert proposal.reason.startswith("Known party")
+
+
+def test_courts_are_not_taken_for_streets_nor_months_for_nicknames() -> None:
+    parties = [Party("Declan Byrne", Role.STAFF, aliases=("Dec",), key="db")]
+    text = "Sentenced at Leeds Crown Court on 14 Dec 2022."
+    assert Detector(parties=parties).propose(text) == []
 
 
 def test_ordinary_words_are_not_taken_for_initials() -> None:
