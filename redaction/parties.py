@@ -87,7 +87,7 @@ _INITIALS_THAT_ARE_WORDS = _word_set(
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 # Names at least this long are looked for with a typing slip in them; shorter ones are too
 # close to too many words.
-_SLIP_LENGTH = 5
+_SLIP_LENGTH = 4
 _MAX_KEY = 6
 
 
@@ -365,7 +365,9 @@ def _written_as_initials(window: Sequence[Token]) -> bool:
     """ "ZS", "Z.S.", "Z S", and "D.a.R." (a particle's initial small): capitals at both ends,
     so "as" or "a s" in a sentence are not taken for initials."""
     if len(window) == 1:
-        return window[0].upper
+        # "SVdM": a particle's initial small inside.
+        letters = window[0].text
+        return letters[0].isupper() and letters[-1].isupper()
     return window[0].upper and window[-1].upper and all(len(t.norm) == 1 for t in window)
 
 

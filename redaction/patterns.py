@@ -31,7 +31,8 @@ _NHS = re.compile(
 # HMRC: the first letter is not D, F, I, Q, U or V; the second is not D, F, I, O, Q, U or V;
 # BG, GB, KN, NK, NT, TN and ZZ are never used; the suffix is A, B, C or D.
 _NINO = re.compile(
-    r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ ]?(\d{2})[ ]?(\d{2})[ ]?(\d{2})[ ]?([A-D])?\b",
+    r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?:[ ]|\s*\n\s*)?(\d{2})(?:[ ]|\s*\n\s*)?"
+    r"(\d{2})(?:[ ]|\s*\n\s*)?(\d{2})(?:[ ]|\s*\n\s*)?([A-D])?\b",
     re.IGNORECASE,
 )
 _NINO_NEVER = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
@@ -65,11 +66,11 @@ _STREET_TYPES = (
 )
 # Welsh, Irish and Scottish Gaelic streets name their type first: "Heol y Parc", "Stryd Fawr".
 _LEADING_STREET_TYPES = (
-    "Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Maes|Bóthar|Bothar|Sráid|Sraid|Ascaill|"
+    "Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Maes|Clos|Bóthar|Bothar|Sráid|Sraid|Ascaill|"
     "Sràid|Rathad"
 )
 # Scottish streets named "-gate" (a way), with or without a number: "62 Gallowgate".
-_GATE_STREET = re.compile(r"\b(?:\d{1,4}[A-Z]?,?\s+)?[A-Z][a-z]{2,}gate\b")
+_GATE_STREET = re.compile(r"\b(?:\d{1,4}[A-Z]?,?\s+)?[A-Z][a-z]{2,}(?:gate|side)\b")
 # Courts are not streets: "Leeds Crown Court".
 _COURT = re.compile(
     r"(?i)\b(?:crown|magistrates['’]?|county|youth|family|coroners?['’]?|high|combined|civil)"
@@ -110,6 +111,10 @@ _FLAT = re.compile(
     rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
     rf"(?:{_TOWN_LINE}){{0,2}}"
 )
+# One word where a place is named and a town or number follows: "sleeping at Braeside, Paisley".
+_NAMED_PLACE = re.compile(
+    r"\b(?i:at|to|from|attended|visited|address:?)\s+(?P<place>[A-Z][a-z]{3,})(?=,\s*[A-Z0-9])"
+)
 _HOUSE_NAME = re.compile(
     rf"\b(?:(?:{_NAME_WORD}\s+){{1,2}}(?:{_HOUSE_WORDS})"
     rf"|The\s+Old\s+{_NAME_WORD}"
@@ -119,8 +124,8 @@ _HOUSE_NAME = re.compile(
 _AGE = re.compile(
     r"\b(?:aged|age|ages)\s+(?P<age>\d{1,3})\b"
     r"|\b(?P<years>\d{1,3})[- ](?:year|yr)s?[- ]old\b"
-    # After a name, as case notes write it: "Priya McGregor (31)".
-    r"|(?<=[A-Za-z])[ ]\((?P<bracketed>\d{1,3})\)",
+    # After a name (or a year of birth), as case notes write it: "Priya McGregor (31)".
+    r"|(?<=[^\W_.]|\.)\s\((?P<bracketed>\d{1,3})\)",
     re.IGNORECASE,
 )
 
@@ -131,7 +136,7 @@ _LABELS = {
     "pnc_id": r"PNC(?:[ ]?(?:ID|no\.?|number))?",
     "cro_number": r"CRO(?:[ ]?(?:no\.?|number))?",
     "nhs_number": r"NHS[ ]?(?:no\.?|number|num)",
-    "national_insurance_number": r"(?:N\.?I\.?|National[ ]Insurance)[ ]?(?:no\.?|number)",
+    "national_insurance_number": r"(?:N\.?I\.?|National\s+Insurance)\s?(?:no\.?|number)",
     "date_of_birth": r"D\.?O\.?B\.?|date[ ]of[ ]birth",
     "crn": r"CRN",
     "prison_number": r"(?:prison|NOMS)[ ]?(?:no\.?|number)",
@@ -150,13 +155,13 @@ _LABELLED = re.compile(
     "(?:"
     + "|".join(rf"(?P<{kind}>\b(?i:{label}))" for kind, label in _LABELS.items())
     + ")"
-    + r"(?P<gap>[ \t]*(?:[:#=–-]|(?i:is|was|of))?[ \t]*)"
+    + r"(?P<gap>\s*(?:[:#=–-]|(?i:is|was|of))?\s*)"
     + rf"(?P<value>{_VALUE_WORD}(?:[ ]{_VALUE_WORD}){{0,5}})"
 )
 
 _PHONE = re.compile(
     r"(?<![\w+/])(?:(?:\+44|0044)[ ]?(?:\(0\)[ ]?)?|\(?0)"
-    r"\d(?:[ \-)]{0,2}\d){8,9}(?![\d/])"
+    r"\d(?:(?:[ \-)]{0,2}|[ \t]*\r?\n[ \t]*)\d){8,9}(?![\d/])"
 )
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 
@@ -164,16 +169,22 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+# A space, or the line break of a wrapped paragraph.
+_SPACE = r"(?:[ ]+|[ \t]*\r?\n[ \t]*)"
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
     r"|\d{4}-\d{2}-\d{2}\b"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?{_MONTH}[ ,]+\d{{4}}\b"
-    rf"|{_MONTH}[ ]+\d{{1,2}}(?:st|nd|rd|th)?,?[ ]+\d{{4}}\b"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?{_SPACE}(?:of{_SPACE})?{_MONTH}(?:,|{_SPACE})+\d{{4}}\b"
+    rf"|{_MONTH}{_SPACE}\d{{1,2}}(?:st|nd|rd|th)?,?{_SPACE}\d{{4}}\b"
     rf"|(?:{_MONTH}[ ]+)?(?:19|20)\d{{2}}\b)"
 )
+_TABLE_DATE = re.compile(
+    rf"(?m)(?<=[^\n])(?:\t|[ ]*\|[ ]*)(?P<date>(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ ]+{_MONTH}[ ]+\d{{4}}))(?=[ ]*(?:\t|\||$))"
+)
 _DATE_OF_BIRTH = re.compile(
-    r"\b(?:born|d\.?[ ]?o\.?[ ]?b\.?|date[ ]+of[ ]+birth|birth[ ]?date)(?![a-z])"
-    r"[\s:,.\-–(]*(?:(?:was|is|of|on|in)[ ]+)?"
+    r"\b(?:born|d\.?[ ]?o\.?[ ]?b\.?|date\s+of\s+birth|birth[ ]?date)(?![a-z])"
+    r"[\s:,.\-–(]*(?:(?:was|is|of|on|in)\s+)?"
     rf"(?P<date>{_DATE})",
     re.IGNORECASE,
 )
@@ -333,6 +344,8 @@ def find_addresses(text: str) -> Iterator[Proposal]:
         yield _proposal(match, "street", "Might be a street name", certain=False)
     for match in _HOUSE_NAME.finditer(text):
         yield _proposal(match, "house_name", "Might be a house's name", certain=False)
+    for match in _NAMED_PLACE.finditer(text):
+        yield _proposal(match, "house_name", "Might be a house's name", "place", certain=False)
 
 
 def find_ages(text: str) -> Iterator[Proposal]:
@@ -359,6 +372,16 @@ def find_email_addresses(text: str) -> Iterator[Proposal]:
 def find_dates_of_birth(text: str) -> Iterator[Proposal]:
     for match in _DATE_OF_BIRTH.finditer(text):
         yield _proposal(match, "date_of_birth", "Date of birth", "date")
+    # In a table of people ("Name | Role | 09/04/1975"), a date after the first column is
+    # most likely when they were born; a chronology's dates start their lines and stay.
+    for match in _TABLE_DATE.finditer(text):
+        yield _proposal(
+            match,
+            "date_of_birth",
+            "Might be a date of birth (a date in a table)",
+            "date",
+            certain=False,
+        )
 
 
 Finder = Callable[[str], Iterator[Proposal]]
