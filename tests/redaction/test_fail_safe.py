@@ -62,6 +62,11 @@ SHAPES = [
     ("His NHS number was 943 476\n5919 on the letter.", "943 476\n5919", "NHS", True),
     ("The address ended BT74\n6ZP in the file.", "BT74\n6ZP", "Postcode", True),
     ("Zara Suttom (sic) signed the plan.", "Suttom", "misspelling", False),
+    ("Mrs Y Doherty\tVictim\t09/04/1975\tCardiff", "09/04/1975", "table", False),
+    ("She was sleeping at Braeside, Paisley PA1 6YN.", "Braeside", "house", False),
+    ("Letter sent to 158 Causewayside, Glasgow.", "158 Causewayside", "street", False),
+    ("He gave a date of birth of\n21/04/1982 to the officer.", "21/04/1982", "Date of birth", True),
+    ("National Insurance\nnumber DE916295C was given.", "DE916295C", "National Insurance", False),
 ]
 
 
