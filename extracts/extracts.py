@@ -9,8 +9,10 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,8 +44,14 @@ EXTRACT_FIELDS_NOT_READY = "Add the review and the people it names before prepar
 
 @cache
 def _entity_finder() -> redaction.EntityFinder:
-    """The named-entity recogniser, loaded once per process: it only reads its model."""
-    return redaction.default_finder()
+    """The named-entity recogniser, loaded once per (worker) process: it only reads its model.
+    NER_MODEL_PATH and NER_MODEL_MANIFEST name a deployment's own vetted copy."""
+    path = current_app.config.get("NER_MODEL_PATH")
+    if not path:
+        return redaction.default_finder()
+    manifest_file = current_app.config.get("NER_MODEL_MANIFEST")
+    manifest = json.loads(Path(manifest_file).read_text()) if manifest_file else None
+    return redaction.default_finder(Path(path), manifest)
 
 
 def _parties_for(db: Session, case: Case) -> list[tuple[CaseParty, redaction.Party]]:
@@ -98,6 +106,7 @@ def start(db: Session, actor: User, case: Case, show_recipient_name: bool) -> Ex
                     reason=proposal.reason[:200],
                     replacement=proposal.replacement[:100],
                     source=proposal.source.value,
+                    certain=proposal.certain,
                     party_id=by_key[proposal.party].id if proposal.party in by_key else None,
                 )
             )

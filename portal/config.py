@@ -85,6 +85,10 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "SIGN_IN_RATE_LIMIT": int(environ.get("SIGN_IN_RATE_LIMIT_PER_MINUTE", "30")),
         "SIGN_IN_START_RATE_LIMIT": int(environ.get("SIGN_IN_START_RATE_LIMIT_PER_MINUTE", "120")),
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", "0")),
+        # A deployment's own vetted copy of the recogniser's model, and the hashes of its files
+        # recorded when it was vetted; without them the installed package is used.
+        "NER_MODEL_PATH": environ.get("NER_MODEL_PATH") or None,
+        "NER_MODEL_MANIFEST": environ.get("NER_MODEL_MANIFEST") or None,
         "GOVUK_FRONTEND_DIR": environ.get("GOVUK_FRONTEND_DIR")
         or os.path.join(
             os.path.dirname(os.path.dirname(os.path.abspath(__file__))),

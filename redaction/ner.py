@@ -169,13 +169,26 @@ def installed_model() -> str | None:
     return None
 
 
-def verify_model_files(package_dir: Path, expected: dict[str, str]) -> None:
-    """Refuse a model package whose files differ from the reviewed ones."""
-    found = {
+def _model_files(package_dir: Path) -> dict[str, Path]:
+    return {
         str(path.relative_to(package_dir)): path
-        for path in package_dir.rglob("*")
+        for path in sorted(package_dir.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     }
+
+
+def model_manifest(package_dir: Path) -> dict[str, str]:
+    """The sha256 of every file of a model, recorded when a deployment vets its own copy
+    (`python -m redaction.ner manifest DIR > manifest.json`)."""
+    return {
+        name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for name, path in _model_files(package_dir).items()
+    }
+
+
+def verify_model_files(package_dir: Path, expected: dict[str, str]) -> None:
+    """Refuse a model package whose files differ from the reviewed ones."""
+    found = _model_files(package_dir)
     if set(found) != set(expected):
         extra = sorted(set(found) - set(expected))
         missing = sorted(set(expected) - set(found))
@@ -194,7 +207,26 @@ class SpacyFinder:
     # Sections are processed a paragraph at a time: spaCy's memory grows with a text's length.
     _MAX_CHUNK = 20_000
 
-    def __init__(self, model: str | None = None, *, verify: bool = True) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        verify: bool = True,
+        path: Path | None = None,
+        manifest: dict[str, str] | None = None,
+    ) -> None:
+        """`path`: a deployment's own vetted copy of a spaCy model, loaded from that directory
+        once its files match `manifest` (required with it); otherwise an installed package."""
+        self.path, self.manifest = path, manifest
+        self._nlp: Any = None
+        if path is not None:
+            if manifest is None:
+                raise NerUnavailable(
+                    "A model loaded from a directory needs the manifest of hashes recorded when "
+                    "it was vetted."
+                )
+            self.model, self.verify, self.name = str(path), True, f"spaCy model at {path}"
+            return
         chosen = model or installed_model()
         if chosen is None:
             raise NerUnavailable(
@@ -204,15 +236,18 @@ class SpacyFinder:
         self.model = chosen
         self.verify = verify
         self.name = f"spaCy {chosen}"
-        self._nlp: Any = None
 
     def load(self) -> Any:
         if self._nlp is None:
-            spec = importlib.util.find_spec(self.model)
-            if spec is None or spec.origin is None:
-                raise NerUnavailable(f"The spaCy model {self.model} is not installed.")
-            if self.verify and self.model == REUPLOADED_MODEL:
-                verify_model_files(Path(spec.origin).parent, REUPLOADED_MODEL_SHA256)
+            if self.path is not None:
+                assert self.manifest is not None  # required with a path
+                verify_model_files(self.path, self.manifest)
+            else:
+                spec = importlib.util.find_spec(self.model)
+                if spec is None or spec.origin is None:
+                    raise NerUnavailable(f"The spaCy model {self.model} is not installed.")
+                if self.verify and self.model == REUPLOADED_MODEL:
+                    verify_model_files(Path(spec.origin).parent, REUPLOADED_MODEL_SHA256)
             try:
                 spacy = importlib.import_module("spacy")
             except ImportError as error:
@@ -270,8 +305,13 @@ class CombinedFinder:
         return [e for finder in self.finders for e in finder.find(text)]
 
 
-def default_finder() -> EntityFinder:
-    """spaCy and the title rule if spaCy and a model are installed, else the title rule."""
+def default_finder(
+    path: Path | None = None, manifest: dict[str, str] | None = None
+) -> EntityFinder:
+    """spaCy and the title rule if spaCy and a model are installed (or a vetted copy is given
+    by `path` and its `manifest`), else the title rule."""
+    if path is not None:
+        return CombinedFinder([SpacyFinder(path=path, manifest=manifest), TitledNameFinder()])
     if installed_model() is None or importlib.util.find_spec("spacy") is None:
         return TitledNameFinder()
     return CombinedFinder([SpacyFinder(), TitledNameFinder()])
@@ -301,3 +341,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not text[start].isalnum():
         start += 1
     return start, end
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "manifest":
+        sys.exit("usage: python -m redaction.ner manifest MODEL_DIRECTORY > manifest.json")
+    print(json.dumps(model_manifest(Path(sys.argv[2])), indent=2, sort_keys=True))

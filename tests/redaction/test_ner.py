@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from redaction.ner import (
     REUPLOADED_MODEL_SHA256,
     Entity,
     NerUnavailable,
+    default_finder,
     verify_model_files,
 )
 
@@ -135,3 +137,33 @@ def test_a_name_recognised_in_one_section_is_proposed_in_the_others() -> None:
     first, second = detector.propose_sections(["Moved to Rochdale.", "Back in Rochdale, later."])
     assert [p.text for p in first] == ["Rochdale"]
     assert [(p.start, p.text, p.source) for p in second] == [(8, "Rochdale", Source.NER)]
+
+
+@needs_spacy
+def test_a_deployments_own_vetted_copy_loads_from_its_directory_and_is_refused_once_changed(
+    tmp_path: Path,
+) -> None:
+    spec = importlib.util.find_spec(REUPLOADED_MODEL)
+    assert spec is not None and spec.origin is not None
+    # The model's data directory (config.cfg and the pipes), as a deployment would vet it.
+    (data,) = {config.parent for config in Path(spec.origin).parent.rglob("config.cfg")}
+    copy = tmp_path / "vetted-model"
+    shutil.copytree(data, copy)
+    manifest = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "redaction.ner", "manifest", str(copy)],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+    )
+    assert "config.cfg" in manifest
+    finder = default_finder(copy, manifest)
+    text = "Mr Reeve moved to Rochdale with Sarah Collins."
+    assert any(e.text == "Sarah Collins" for e in finder.find(text))
+
+    with pytest.raises(NerUnavailable, match="manifest"):
+        SpacyFinder(path=copy)
+    (copy / "config.cfg").write_text((copy / "config.cfg").read_text() + "\n# changed\n")
+    with pytest.raises(NerUnavailable, match="config.cfg"):
+        default_finder(copy, manifest).find(text)
