@@ -1,4 +1,5 @@
-"""The action plan exported: a CSV to work on in a spreadsheet, a PDF to circulate."""
+"""The action plan exported: a CSV to work on in a spreadsheet, a PDF to circulate; each action
+with its words, its progress and the evidence attached to it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer
 
-from panels.models.actions import Action, ActionState
+from panels.models.actions import Action, ActionEvidence, ActionState, EvidenceState
 from panels.models.panels import Panel
 from panels.pdf import (
     BORDER_COLOUR,
@@ -34,16 +35,12 @@ COLUMNS = (
     "Reason",
     "Overdue",
     "Latest progress",
+    "Evidence",
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _OVERDUE_COLOUR = "#d4351c"
-
-
-def action_reference(action: Action) -> str:
-    """How an action is referred to on paper and in meetings: 'A3'."""
-    return f"A{action.id}"
 
 
 def action_plan_csv(actions: Sequence[Action], today: date) -> str:
@@ -58,7 +55,7 @@ def action_plan_csv(actions: Sequence[Action], today: date) -> str:
 
 def _row(action: Action, today: date) -> list[str]:
     return [
-        action_reference(action),
+        action.reference,
         to_plain(action.description),
         action.owner_agency.name,
         action.owner_role,
@@ -68,7 +65,18 @@ def _row(action: Action, today: date) -> list[str]:
         to_plain(action.response_reason or ""),
         "Yes" if action.is_overdue(today) else "No",
         to_plain(action.updates[-1].text) if action.updates else "",
+        "; ".join(evidence_line(evidence) for evidence in action.evidence),
     ]
+
+
+def evidence_line(evidence: ActionEvidence) -> str:
+    """One file of evidence in words: "training-record.pdf, added 3 March 2026 by Sam Patel"."""
+    line = f"{evidence.filename}, added {format_date(evidence.uploaded_at)}"
+    if evidence.uploaded_by is not None:
+        line += f" by {evidence.uploaded_by.name}"
+    if evidence.state is not EvidenceState.READ:
+        line += f" ({evidence.state.label.lower()})"
+    return line
 
 
 def _defuse(cell: str) -> str:
@@ -80,14 +88,16 @@ def action_plan_pdf(panel: Panel, actions: Sequence[Action], today: date) -> byt
     """The action plan as it stands on `today`, one block per action, overdue ones marked."""
     s = styles()
     reference = panel.case.reference
-    overdue = [action_reference(action) for action in actions if action.is_overdue(today)]
+    overdue = [
+        f"{action.reference}: {action.short_text}" for action in actions if action.is_overdue(today)
+    ]
     story: list[Flowable] = [
         details_table(
             [
                 ("Case reference", reference),
                 ("Position on", format_date(today)),
                 ("Actions", _summary(actions)),
-                ("Overdue", ", ".join(overdue) if overdue else "None"),
+                ("Overdue", "; ".join(overdue) if overdue else "None"),
             ]
         ),
         Spacer(0, 4 * mm),
@@ -113,7 +123,8 @@ def _summary(actions: Sequence[Action]) -> str:
 def _action_block(action: Action, today: date) -> list[Flowable]:
     s = styles()
     is_overdue = action.is_overdue(today)
-    heading = escape(action_reference(action))
+    # The action's words follow at once, in full.
+    heading = escape(action.reference)
     if is_overdue:
         # The word carries the meaning; the colour only helps it stand out.
         heading += f' <font color="{_OVERDUE_COLOUR}">– Overdue</font>'
@@ -152,6 +163,13 @@ def _action_block(action: Action, today: date) -> list[Flowable]:
             block.append(Paragraph(escape(f"Reported{by}{on}"), s.secondary))
     else:
         block.append(Paragraph("No progress reported yet.", s.secondary))
+    block.append(Paragraph("Evidence", s.label))
+    if action.evidence:
+        block += [
+            Paragraph(escape(evidence_line(evidence)), s.body) for evidence in action.evidence
+        ]
+    else:
+        block.append(Paragraph("No evidence attached.", s.secondary))
     return block
 
 

@@ -58,8 +58,9 @@ def propose(db: Session, actor: User, panel: Panel, fields: ActionFields) -> Act
     notify.tell(
         db,
         notify.agency_people(db, panel, action.owner_agency_id),
-        f"An action for {action.owner_agency.name} has been proposed by the panel for case "
-        f"{panel.case.reference}: please answer it.",
+        f"Action {action.reference} for {action.owner_agency.name} has been proposed by the "
+        f"panel for case {panel.case.reference}, due {format_date(action.target_date)}: "
+        "please answer it.",
         path_for("panels.action_detail", action_id=action.id),
         "An action has been assigned to your agency",
     )
@@ -109,6 +110,15 @@ def respond(db: Session, actor: User, action: Action, answer: ActionState, reaso
         event="action.answered",
         reason=richtext.to_plain(action.response_reason),
     )
+    panel = action.panel
+    notify.tell(
+        db,
+        [panel.chair],
+        f"{action.owner_agency.name} has answered action {action.reference} for case "
+        f"{panel.case.reference}: {answer.label.lower()}.",
+        path_for("panels.action_detail", action_id=action.id),
+        f"{action.owner_agency.name} has answered an action",
+    )
 
 
 def report_progress(db: Session, actor: User, action: Action, text: str) -> ActionUpdate:
@@ -143,7 +153,7 @@ def plan_of(panel_id: int) -> Select[Action]:
         select(Action)
         .where(Action.panel_id == panel_id)
         .order_by(Action.target_date, Action.id)
-        .options(selectinload(Action.updates))
+        .options(selectinload(Action.updates), selectinload(Action.evidence))
     )
 
 
@@ -160,7 +170,7 @@ def remind_overdue(db: Session, today: date) -> int:
         notify.tell(
             db,
             notify.agency_people(db, action.panel, action.owner_agency_id),
-            f"An action for {action.owner_agency.name} from the panel for case "
+            f"Action {action.reference} for {action.owner_agency.name} from the panel for case "
             f"{action.panel.case.reference} was due on {format_date(action.target_date)} "
             "and is overdue.",
             path_for("panels.action_detail", action_id=action.id),

@@ -21,7 +21,7 @@ from panels.models.panels import (
     PanelRole,
     PanelState,
 )
-from panels.queries import actions_of
+from panels.queries import actions_of, outstanding
 from portal import audit, clock, richtext, state_machine
 from portal.errors import DomainError, EditConflict
 from portal.policy import authorise
@@ -149,9 +149,7 @@ def move_to(db: Session, actor: User, panel: Panel, state: PanelState) -> None:
             raise DomainError(
                 "Every owning agency must answer its actions before the plan is agreed."
             )
-    if state is PanelState.CLOSED and any(
-        s in (ActionState.AGREED, ActionState.PARTLY_AGREED) for s in action_states
-    ):
+    if state is PanelState.CLOSED and outstanding(db, panel, clock.today()).open:
         raise DomainError("Sign off every agreed action before closing the panel.")
     previous = state_machine.move(db, actor.id, panel, state, PANEL_TRANSITIONS, noun="panel")
     if previous is PanelState.DRAFT:

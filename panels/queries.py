@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, object_session
 
 from agencies.models import Role, User, UserStatus
 from panels.access import why_not_nameable
-from panels.models.actions import OPEN_STATES, Action
+from panels.models.actions import OPEN_STATES, Action, ActionState
 from panels.models.cases import Case
 from panels.models.contributions import Contribution, ContributionState
 from panels.models.learning import LearningPoint, learning_point_agencies
@@ -94,6 +94,41 @@ def upcoming_for(db: Session, user: User, now: datetime, limit: int = 5) -> list
 
 def actions_of(db: Session, panel: Panel) -> list[Action]:
     return list(db.scalars(select(Action).where(Action.panel_id == panel.id)))
+
+
+@dataclass
+class Outstanding:
+    """A panel's actions that closing it would leave undone, as the chair is told before."""
+
+    # Still to be done (agreed wholly or in part, or not answered): the panel cannot close.
+    open: list[Action]
+    overdue: list[Action]
+    not_agreed: list[Action]
+
+    def __bool__(self) -> bool:
+        return bool(self.open or self.overdue or self.not_agreed)
+
+
+def outstanding(db: Session, panel: Panel, today: date) -> Outstanding:
+    plan = db.scalars(
+        select(Action).where(Action.panel_id == panel.id).order_by(Action.target_date, Action.id)
+    ).all()
+    return Outstanding(
+        open=[action for action in plan if action.state in OPEN_STATES],
+        overdue=[action for action in plan if action.is_overdue(today)],
+        not_agreed=[action for action in plan if action.state is ActionState.NOT_AGREED],
+    )
+
+
+def actions_from(db: Session, point: LearningPoint) -> list[Action]:
+    """The actions the panel set to act on a learning point."""
+    return list(
+        db.scalars(
+            select(Action)
+            .where(Action.learning_point_id == point.id)
+            .order_by(Action.target_date, Action.id)
+        )
+    )
 
 
 def learning_points_of(panel: Panel) -> list[LearningPoint]:

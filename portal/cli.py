@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 from types import FrameType
@@ -13,6 +14,8 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import client_keys, jobs, migrate
+
+WORKER_NICENESS = 10
 
 
 def core_commands() -> list[click.Command]:
@@ -58,6 +61,8 @@ def new_signing_key() -> None:
 def worker(once: bool, interval: float) -> None:
     """Do queued jobs (sending email among them) and queue periodic ones: run any number, on any
     machines."""
+    # Below the web processes on a shared machine: a page someone waits for comes first.
+    os.nice(max(0, WORKER_NICENESS - os.nice(0)))
     sessions = current_app.extensions["db_sessionmaker"]
     stop = _stopped_by_sigterm()
     click.echo("Working on queued jobs.")

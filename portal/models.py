@@ -13,12 +13,12 @@ from extracts.models import (
     FactualComment,
     ReviewDocument,
 )
-from panels.models.actions import Action, ActionUpdate
+from panels.models.actions import Action, ActionEvidence, ActionUpdate
 from panels.models.cases import Case
 from panels.models.contributions import ChronologyEntry, Contribution, ContributionRevision
 from panels.models.learning import LearningPoint, Theme
 from panels.models.panels import Invitation, Panel, PanelMember
-from panels.models.sessions import PanelSession, SessionAttendee
+from panels.models.sessions import AgendaItem, PanelSession, SessionAttendee, SessionEntry
 from portal.audit import AuditEvent
 from portal.jobs import Job
 from portal.notices import Notice
@@ -29,8 +29,10 @@ from portal.sign_in_sessions import SignInSession
 
 __all__ = [
     "Action",
+    "ActionEvidence",
     "ActionUpdate",
     "Agency",
+    "AgendaItem",
     "AuditEvent",
     "Case",
     "CaseParty",
@@ -52,6 +54,7 @@ __all__ = [
     "PanelSession",
     "ReviewDocument",
     "SessionAttendee",
+    "SessionEntry",
     "Theme",
     "IdentityProvider",
     "RateLimitWindow",

@@ -1,16 +1,16 @@
-"""The cross-agency action plan: SMART actions, the owning agency's answer, progress updates,
-and the states an action goes through."""
+"""The cross-agency action plan: SMART actions, the owning agency's answer, progress updates and
+the evidence attached to them, and the states an action goes through."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from agencies.models import Agency, User
 from panels.models.panels import Panel
-from portal import clock
+from portal import clock, richtext
 from portal.db import Base, LabelledEnum, UtcDateTime, enum_column
 
 
@@ -37,6 +37,19 @@ RESPONSES = (ActionState.AGREED, ActionState.PARTLY_AGREED, ActionState.NOT_AGRE
 NEEDS_REASON = frozenset({ActionState.PARTLY_AGREED, ActionState.NOT_AGREED})
 # Actions still to be done: these become overdue once their target date has passed.
 OPEN_STATES = frozenset({ActionState.PROPOSED, ActionState.AGREED, ActionState.PARTLY_AGREED})
+# How much of an action's description stands for it in lists, notices and exports.
+SHORT_TEXT_LENGTH = 90
+
+
+def summarise(text: str, length: int) -> str:
+    """`text` on one line, at most `length` characters, cut at a word with an ellipsis."""
+    line = " ".join(text.split())
+    if len(line) <= length:
+        return line
+    cut = line[: length - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–") + "…"
 
 
 class Action(Base):
@@ -67,11 +80,24 @@ class Action(Base):
     updates: Mapped[list[ActionUpdate]] = relationship(
         cascade="all, delete-orphan", order_by="ActionUpdate.id"
     )
+    evidence: Mapped[list[ActionEvidence]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionEvidence.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
     def is_overdue(self, today: date) -> bool:
         return self.state in OPEN_STATES and self.target_date < today
+
+    @property
+    def reference(self) -> str:
+        """How an action is referred to on paper and in meetings: 'A3'."""
+        return f"A{self.id}"
+
+    @property
+    def short_text(self) -> str:
+        """What the action is, in a line: its description as plain text, cut at a word."""
+        return summarise(richtext.to_plain(self.description or ""), SHORT_TEXT_LENGTH)
 
 
 class ActionUpdate(Base):
@@ -86,3 +112,50 @@ class ActionUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     author: Mapped[User] = relationship(lazy="joined")
+    evidence: Mapped[list[ActionEvidence]] = relationship(
+        back_populates="update", order_by="ActionEvidence.id"
+    )
+
+
+class EvidenceState(LabelledEnum):
+    READING = "reading"
+    READ = "read"
+    UNREADABLE = "unreadable"
+
+    @staticmethod
+    def _labels() -> dict[EvidenceState, str]:
+        return {
+            EvidenceState.READING: "Being read",
+            EvidenceState.READ: "Read",
+            EvidenceState.UNREADABLE: "Could not be read",
+        }
+
+
+class ActionEvidence(Base):
+    """A document attached to progress on an action (a revised procedure, a training record),
+    read by a worker in the same limited process as reviews."""
+
+    __tablename__ = "action_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("action_updates.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    # What the bytes are (portal.downloads.kind_of), never what the uploader's browser claimed.
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    # Loaded only when asked for: lists of evidence must not drag megabytes along. Emptied when
+    # the file cannot be read: nobody is offered a file the reader refused.
+    original: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[EvidenceState] = mapped_column(
+        enum_column(EvidenceState, "evidence_state"), default=EvidenceState.READING
+    )
+    # Why it could not be read, for the person who attached it.
+    refusal: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+
+    action: Mapped[Action] = relationship(back_populates="evidence")
+    update: Mapped[ActionUpdate] = relationship(back_populates="evidence")
+    uploaded_by: Mapped[User] = relationship(lazy="joined")

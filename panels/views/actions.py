@@ -1,4 +1,5 @@
-"""Pages for the action plan: adding actions, agencies' answers, progress, sign-off, exports."""
+"""Pages for the action plan: adding actions, agencies' answers, progress and its evidence,
+sign-off, exports."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from agencies.signed_in import me
-from panels import actions
+from panels import actions, evidence
 from panels.action_plan_export import action_plan_csv as render_csv
 from panels.action_plan_export import action_plan_pdf as render_pdf
 from panels.actions import ActionFields
 from panels.forms import ActionForm, ProgressForm, ResponseForm
-from panels.models.actions import Action, ActionState
+from panels.models.actions import Action, ActionEvidence, ActionState
 from panels.models.learning import LearningPoint
 from panels.models.panels import Panel
 from panels.views import blueprint
 from portal import clock, downloads
 from portal.db import get_db
+from portal.documents import MAX_BYTES
 from portal.pages import REFUSED, Refused, attempt, confirm, get_or_404, paginate
 from portal.policy import ensure
 
@@ -137,7 +139,9 @@ def action_edit(action_id: int) -> Any:
         if outcome is not REFUSED:
             flash("The action has been saved.", "success")
             return _back(action)
-    return render_template("panels/action_form.html", form=form, panel=action.panel, action=action)
+    return render_template(
+        "panels/action_form.html", form=form, panel=action.panel, action=action, today=clock.today()
+    )
 
 
 @blueprint.route("/actions/<int:action_id>/respond", methods=["GET", "POST"])
@@ -158,7 +162,9 @@ def action_respond(action_id: int) -> Any:
         if outcome is not REFUSED:
             flash("Your agency's answer has been recorded.", "success")
             return _back(action)
-    return render_template("panels/respond_form.html", form=form, action=action)
+    return render_template(
+        "panels/respond_form.html", form=form, action=action, today=clock.today()
+    )
 
 
 @blueprint.route("/actions/<int:action_id>/progress", methods=["GET", "POST"])
@@ -166,14 +172,48 @@ def action_progress(action_id: int) -> Any:
     action = _load(action_id, "report_progress")
     form = ProgressForm()
     if form.validate_on_submit():
+        upload = form.evidence.data
+        attached = (
+            evidence.Upload(upload.filename, upload.read(MAX_BYTES + 1))
+            if upload and upload.filename
+            else None
+        )
         outcome = attempt(
             form,
-            lambda: actions.report_progress(get_db(), me(), action, form.text.data or ""),
+            lambda: evidence.report(get_db(), me(), action, form.text.data or "", attached),
         )
-        if outcome is not REFUSED:
+        if not isinstance(outcome, Refused):
+            _update, job = outcome
+            if job is not None:
+                # The person follows the reading of their file, then comes back to the action.
+                return redirect(url_for("home.job", job_id=job.id), 303)
             flash("The progress has been added.", "success")
             return _back(action)
-    return render_template("panels/progress_form.html", form=form, action=action)
+    return render_template(
+        "panels/progress_form.html", form=form, action=action, today=clock.today()
+    )
+
+
+def _evidence(evidence_id: int) -> ActionEvidence:
+    found = get_or_404(ActionEvidence, evidence_id)
+    ensure("view", found.action)
+    return found
+
+
+@blueprint.get("/evidence/<int:evidence_id>")
+def evidence_detail(evidence_id: int) -> Any:
+    found = _evidence(evidence_id)
+    return render_template("panels/action_evidence.html", evidence=found, today=clock.today())
+
+
+@blueprint.get("/evidence/<int:evidence_id>/original")
+def evidence_original(evidence_id: int) -> Any:
+    found = _evidence(evidence_id)
+    original = attempt(None, lambda: evidence.open_original(get_db(), me(), found))
+    if isinstance(original, Refused):  # still being read, or refused by the reader: say so
+        return redirect(url_for(".evidence_detail", evidence_id=found.id))
+    # What the uploader's browser claimed the file was is not kept; the bytes say what it is.
+    return downloads.download(original, found.filename)
 
 
 @blueprint.route("/actions/<int:action_id>/sign-off", methods=["GET", "POST"])

@@ -10,14 +10,14 @@ from sqlalchemy import select
 
 from agencies.models import Agency
 from agencies.signed_in import me
-from panels import learning
+from panels import learning, queries
 from panels.forms import LearningForm, LibraryForm
 from panels.learning import LibraryFilter
 from panels.models.cases import ProbationRegion
 from panels.models.learning import LearningLevel, LearningPoint
 from panels.models.panels import Panel
 from panels.views import blueprint
-from portal import richtext
+from portal import clock, richtext
 from portal.db import get_db
 from portal.pages import (
     REFUSED,
@@ -31,7 +31,7 @@ from portal.pages import (
     paginate,
     without_control_characters,
 )
-from portal.policy import ensure, require
+from portal.policy import can, ensure, require
 
 PER_PAGE = 20
 
@@ -74,7 +74,16 @@ def learning_new(panel_id: int) -> Any:
 def learning_detail(point_id: int) -> Any:
     point = get_or_404(LearningPoint, point_id)
     ensure("view", point)
-    return render_template("panels/learning_point.html", point=point, form=ButtonForm())
+    return render_template(
+        "panels/learning_point.html",
+        point=point,
+        form=ButtonForm(),
+        # Learning shared with an agency reaches people who may not see the panel's actions.
+        actions=[
+            action for action in queries.actions_from(get_db(), point) if can(me(), "view", action)
+        ],
+        today=clock.today(),
+    )
 
 
 @blueprint.route("/learning/<int:point_id>/edit", methods=["GET", "POST"])

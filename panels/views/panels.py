@@ -217,5 +217,14 @@ def panel_move(panel_id: int) -> Any:
             flash(f"The panel is now {state.label.lower()}.", "success")
             return redirect(url_for(".panel_detail", panel_id=panel.id))
     return render_template(
-        "panels/move.html", form=form, panel=panel, state=state, label=MOVE_LABELS[state]
+        "panels/move.html",
+        form=form,
+        panel=panel,
+        state=state,
+        label=MOVE_LABELS[state],
+        # Before closing, the chair is told what the panel's actions leave undone.
+        outstanding=queries.outstanding(get_db(), panel, clock.today())
+        if state is PanelState.CLOSED
+        else None,
+        today=clock.today(),
     )

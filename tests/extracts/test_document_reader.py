@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from extracts import document_text
 from extracts.document_reader import CAPS, LIMITS, UnreadableDocument, read_document
-from extracts.document_text import Caps, Limits
+from portal import document_text
+from portal.document_text import Caps, Limits
 from tests.extracts import documents
 from tests.extracts.documents import MB
 

@@ -79,6 +79,7 @@ def test_csv_has_one_row_per_action_with_every_column() -> None:
         "Reason": "We agree to brief, but not all by December.",
         "Overdue": "No",
         "Latest progress": "4 of 6 teams briefed & recorded.",
+        "Evidence": "",
     }
     assert second["Reference"] == "A4"
     assert second["Latest progress"] == ""
@@ -199,7 +200,10 @@ def test_pdf_marks_overdue_actions_in_words() -> None:
 
     text = " ".join(pdf_text(actions))
 
-    assert "Actions 3 in total: 2 agreed, 1 completed Overdue A1 A1" in text
+    assert (
+        "Actions 3 in total: 2 agreed, 1 completed "
+        "Overdue A1: Brief practitioners on domestic abuse enquiries. A1" in text
+    )
     assert "A1 – Overdue Brief practitioners" in text
     assert "A2 – Overdue" not in text
     assert "A3 – Overdue" not in text

@@ -1,6 +1,6 @@
-"""The text of an uploaded review (.txt, .docx or PDF), read under caps on its size and shape.
+"""The text of an uploaded document (.txt, .docx or PDF), read under caps on its size and shape.
 
-This module runs inside the limited process that `extracts.document_reader` starts, as a script
+This module runs inside the limited process that `portal.documents` starts, as a script
 (`python -I -B document_text.py`): it imports only the standard library and the parsers (python-docx
 and lxml, pypdf), never the portal, so the process starts small and holds nothing of ours.
 """
@@ -44,7 +44,9 @@ class Limits:
 
     cpu_seconds: int = 5  # a genuine 60-page review takes under half a second
     memory_bytes: int = 512 * MB  # address space; a genuine 60-page review needs under 64 MB
-    wall_seconds: float = 10.0
+    # Well above the processor time: the reader runs at the lowest priority, so on a busy
+    # machine it waits for the web processes; this catches only a reader that is stuck.
+    wall_seconds: float = 60.0
 
 
 NOT_WORD = "it is not a valid Word document."
@@ -372,7 +374,7 @@ def _limit(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
     # Yield the processor to the web server's own processes while reading.
-    os.nice(10)
+    os.nice(19)
 
 
 def main() -> None:
