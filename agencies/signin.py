@@ -212,11 +212,14 @@ def callback(slug: str) -> Any:
 
     user = users.account_for_sign_in(db, provider, claims)
     if user.status is not UserStatus.APPROVED:
+        pending = user.status is UserStatus.PENDING
+        leads = users.ask_for_approval(db, user) if pending else []
         audit.record(db, user.id, "signin.refused", "user", user.id, reason=user.status.value)
         db.commit()
         session.clear()
         session["pending_agency"] = provider.agency.name
         session["pending_status"] = user.status.value
+        session["pending_leads"] = [lead.name for lead in leads]
         return redirect(url_for("signin.pending"))
 
     next_url = session.get("next")
@@ -329,6 +332,7 @@ def pending() -> Any:
         "signin/pending.html",
         agency=session.get("pending_agency"),
         suspended=session.get("pending_status") == UserStatus.SUSPENDED.value,
+        leads=session.get("pending_leads"),
     )
 
 

@@ -1,18 +1,22 @@
-"""Operations on users: the account made at first sign-in, approval, suspension and roles."""
+"""Operations on users: the account made at first sign-in, asking for its approval, approval,
+suspension and roles."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from agencies.access import grantable_roles, is_admin
 from agencies.models import IdentityProvider, Role, RoleGrant, User, UserStatus
-from portal import audit, clock
+from portal import audit, clock, notices
+from portal.audit import AuditEvent
 from portal.errors import DomainError
 from portal.policy import can
+from portal.urls import path_for
 
 
 def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[str, Any]) -> User:
@@ -48,6 +52,40 @@ def account_for_sign_in(db: Session, provider: IdentityProvider, claims: dict[st
     else:
         user.name, user.email = name, email
     return user
+
+
+def ask_for_approval(db: Session, user: User) -> list[User]:
+    """Tell whoever approves `user`'s pending account, once, that they are waiting: their
+    agency's leads, or the portal's administrators when it has none. Returns the leads."""
+    leads = people_with_role(db, Role.AGENCY_LEAD, [user.agency_id])
+    asked = db.scalar(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "user.approval_asked",
+            AuditEvent.object_type == "user",
+            AuditEvent.object_id == str(user.id),
+        )
+    )
+    approvers = leads or list(db.scalars(holding(Role.ADMINISTRATOR).order_by(User.name)))
+    # With nobody to ask yet, the next sign-in asks again.
+    if asked is None and approvers:
+        notices.tell(
+            db,
+            approvers,
+            f"{user.name} of {user.agency.name} has signed in for the first time and is waiting "
+            "for you to approve their account.",
+            path_for("agencies.user_detail", user_id=user.id),
+            "A new starter is waiting for approval",
+            current_app.config["PORTAL_BASE_URL"],
+        )
+        audit.record(
+            db,
+            None,
+            "user.approval_asked",
+            "user",
+            user.id,
+            told=[approver.id for approver in approvers],
+        )
+    return leads
 
 
 def holding(role: Role) -> Select[User]:

@@ -62,3 +62,8 @@ def _extract(db: Session, people: dict[str, User], case: Case) -> None:
     extracts.submit_for_approval(db, chair, extract)
     extracts.approve(db, lead, extract)
     extracts.issue(db, chair, extract, [practitioner], None)
+    # A second extract, which the chair has prepared and which waits for the disclosure lead.
+    waiting = extracts.start(db, chair, case, show_recipient_name=False)
+    for extract_redaction in waiting.redactions:
+        extracts.decide(db, chair, waiting, extract_redaction.id, Decision.ACCEPTED)
+    extracts.submit_for_approval(db, chair, waiting)

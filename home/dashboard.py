@@ -1,63 +1,164 @@
-"""What waits for someone on their home page, from panels and extracts alike, in a fixed
-number of queries."""
+"""What waits for someone on their home page: a to-do list computed from the records of every
+area (not from notices), sorted by urgency, and the notices still worth reading; in a fixed
+number of queries, however much work there is."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload
+from flask import current_app
+from sqlalchemy import Select, String, and_, cast, exists, func, or_, select, tuple_
+from sqlalchemy.orm import Session, joinedload, selectinload
+from werkzeug.exceptions import HTTPException
 
-from agencies.models import Role, User
-from extracts.extracts import awaiting_approval_by, issued_to
-from extracts.models import Extract, ExtractIssue
+from agencies.access import is_admin
+from agencies.models import Role, User, UserStatus
+from extracts.extracts import awaiting_approval_by
+from extracts.models import Extract, ExtractIssue, ExtractState, FactualComment
 from panels.learning import shared_with
-from panels.models.actions import Action, ActionState
+from panels.models.actions import OPEN_STATES, Action, ActionState, summarise
 from panels.models.contributions import Contribution, ContributionState
 from panels.models.learning import LearningPoint
 from panels.models.panels import (
     CONTRIBUTING,
     DELIVERING,
+    LIVE,
+    REVIEWING,
     Invitation,
     Panel,
     PanelMember,
     PanelRole,
+    PanelState,
 )
 from panels.models.sessions import PanelSession
-from panels.queries import Progress, overdue_for, progress, upcoming_for
+from panels.queries import Progress, progress, upcoming_for
 from portal import notices
+from portal.audit import AuditEvent
+from portal.clock import LONDON
+from portal.db import LabelledEnum
+from portal.jobs import Job, JobState
 from portal.notices import Notice
+from portal.policy import can
+from portal.templating import format_date, format_datetime
+from portal.urls import path_for
 
 SHOWN = 10
+# Sessions this close are work to prepare for (the chair) or to come to (everyone else).
+SESSION_HORIZON = timedelta(days=28)
+# Notices read from the database before the stale ones are left out, and shown at most.
+NOTICES_READ, NOTICES_SHOWN = 50, 8
+# The record a page shows, by the name its route gives the record's id, as the audit log names
+# it: a notice linking to /actions/3 is about ("action", "3").
+SUBJECTS = {
+    "action_id": "action",
+    "contribution_id": "contribution",
+    "session_id": "panel_session",
+    "point_id": "learning_point",
+    "panel_id": "panel",
+    "case_id": "case",
+    "extract_id": "extract",
+    "issue_id": "extract_issue",
+    "user_id": "user",
+}
+# What the chair (or whoever else prepares the case's extracts) does with an issued copy once a
+# comment on it has come: reads it, withdraws it or changes when it expires. Any of these
+# after the comment answers it.
+ANSWERS_TO_COMMENTS = (
+    "extract.viewed",
+    "extract.downloaded",
+    "extract.revoked",
+    "extract.expiry_set",
+)
+# A recipient who has opened their copy has read it.
+READ_EXTRACT = ("extract.viewed", "extract.downloaded")
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One piece of work waiting for someone: what to do (the link's words), where, what it is
+    about, and by when: its deadline, or since when it has waited when it has none."""
+
+    task: str
+    href: str
+    about: str
+    due: date | None = None
+    since: date | None = None
+    state: LabelledEnum | None = None
+
+    @property
+    def when(self) -> date | None:
+        return self.due or self.since
+
+    def days_late(self, today: date) -> int:
+        """How many days past its deadline; 0 if it has none or it has not passed."""
+        return max((today - self.due).days, 0) if self.due else 0
+
+    def timing(self, today: date) -> str:
+        """Its deadline and how late, or how long it has waited, in words."""
+        if self.due:
+            days = (self.due - today).days
+            if days < 0:
+                return f"Due {format_date(self.due)}: {_days(-days)} late"
+            if days == 0:
+                return f"Due today, {format_date(self.due)}"
+            return f"Due {format_date(self.due)}, in {_days(days)}"
+        if self.since:
+            days = (today - self.since).days
+            waited = f", {_days(days)}" if days > 0 else ""
+            return f"Waiting since {format_date(self.since)}{waited}"
+        return ""
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def by_urgency(todo: Iterable[Todo]) -> list[Todo]:
+    """Most urgent first: the earliest deadline (the latest is the most overdue), or the longest
+    wait; work with neither comes last. Work of the same day keeps the order it was found in."""
+    return sorted(todo, key=lambda item: (item.when is None, item.when or date.max))
 
 
 @dataclass
 class Home:
-    contributions_due: list[Contribution] = field(default_factory=list)
-    actions_to_answer: list[Action] = field(default_factory=list)
-    actions_to_update: list[Action] = field(default_factory=list)
+    todo: list[Todo] = field(default_factory=list)
     overdue: list[Action] = field(default_factory=list)
     sessions: list[PanelSession] = field(default_factory=list)
     shared_learning: list[LearningPoint] = field(default_factory=list)
     chaired: list[Panel] = field(default_factory=list)
     progress: dict[int, Progress] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
-    extracts_to_approve: list[Extract] = field(default_factory=list)
-    extracts_issued_to_me: list[ExtractIssue] = field(default_factory=list)
+    more_notices: int = 0
 
 
 def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
+    sessions = upcoming_for(db, user, now)
+    todo = [
+        *_contributions_to_review(db, user),
+        *_sessions_to_prepare_or_attend(user, sessions, now),
+        *_minutes_to_publish(db, user, now),
+        *_learning_to_share(db, user),
+        *_actions_to_sign_off(db, user),
+        *_comments_to_answer(db, user),
+        *_extracts_to_approve(db, user),
+        *_extracts_to_finish(db, user),
+        *_people_to_approve(db, user),
+        *_jobs_set_aside(db, user),
+        *_contributions_due(db, user),
+        *_actions_of_my_agency(db, user),
+        *_representatives_to_name(db, user),
+        *_extracts_to_read(db, user, now),
+    ]
+    # A notice about work on the list is shown as that work, with its deadline.
+    on_the_list = {item.href for item in todo}
+    fresh = [notice for notice in fresh_notices(db, user.id) if notice.link not in on_the_list]
     home = Home(
-        contributions_due=_contributions_due(db, user),
-        actions_to_answer=_my_agency_actions(db, user, [ActionState.PROPOSED]),
-        actions_to_update=_my_agency_actions(
-            db, user, [ActionState.AGREED, ActionState.PARTLY_AGREED], DELIVERING
-        ),
-        overdue=list(
-            db.scalars(overdue_for(db, user, today).options(_with_case()).limit(SHOWN)).unique()
-        ),
-        sessions=upcoming_for(db, user, now),
+        todo=by_urgency(todo),
+        overdue=_overdue_i_can_act_on(db, user, today),
+        sessions=sessions,
         shared_learning=list(db.scalars(shared_with(user.agency_id).limit(5)).unique()),
         chaired=list(
             db.scalars(
@@ -67,70 +168,537 @@ def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
                 .limit(SHOWN)
             ).unique()
         ),
-        notices=notices.unread(db, user.id),
-        extracts_to_approve=awaiting_approval_by(db, user),
-        extracts_issued_to_me=issued_to(db, user),
+        notices=fresh[:NOTICES_SHOWN],
+        more_notices=max(len(fresh) - NOTICES_SHOWN, 0),
     )
     home.progress = progress(db, [panel.id for panel in home.chaired], today)
     return home
 
 
-def _with_case():  # type: ignore[no-untyped-def]
-    return joinedload(Action.panel).joinedload(Panel.case)
+def _local_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(LONDON).date() if moment else None
 
 
-def _panels_i_sit_on_for(user: User) -> Select[int]:
-    """Panels where `user` is their agency's representative."""
-    return select(PanelMember.panel_id).where(
+def _case(panel: Panel) -> str:
+    return f"panel for case {panel.case.reference}"
+
+
+def _action_about(action: Action) -> str:
+    """An action in its own words: what it is, whose, for which case."""
+    return f"{action.short_text} ({action.owner_agency.name}, {_case(action.panel)})"
+
+
+def _with_panel_rules(panel: Any) -> Any:
+    """Load, with the records, what the access rules read of their panel (its case, members
+    and invited agencies): one query each for all the records, not one per record."""
+    return joinedload(panel).options(selectinload(Panel.members), selectinload(Panel.invitations))
+
+
+# What a chair has to do on the panels they chair.
+
+
+def _contributions_to_review(db: Session, user: User) -> list[Todo]:
+    found = db.scalars(
+        select(Contribution)
+        .join(Panel, Panel.id == Contribution.panel_id)
+        .where(
+            Panel.chair_id == user.id,
+            Panel.state.in_(REVIEWING),
+            Contribution.state.in_([ContributionState.SUBMITTED, ContributionState.RESUBMITTED]),
+        )
+        .options(joinedload(Contribution.panel).joinedload(Panel.case))
+        .order_by(Contribution.submitted_at)
+    ).unique()
+    return [
+        Todo(
+            task=f"Review {contribution.agency.name}'s contribution to the "
+            f"{_case(contribution.panel)}",
+            href=path_for("panels.contribution_detail", contribution_id=contribution.id),
+            about="Accept it, or return it with comments.",
+            since=_local_date(contribution.submitted_at),
+            state=contribution.state,
+        )
+        for contribution in found
+        if can(user, "review", contribution)
+    ]
+
+
+def _sessions_to_prepare_or_attend(
+    user: User, sessions: list[PanelSession], now: datetime
+) -> list[Todo]:
+    todo = []
+    for session in sessions:
+        if session.starts_at >= now + SESSION_HORIZON:
+            continue
+        chairing = session.panel.chair_id == user.id
+        what = "Prepare" if chairing else "Come to"
+        where = session.location or "online"
+        todo.append(
+            Todo(
+                task=f"{what} the session of {format_date(session.starts_at)} for the "
+                f"{_case(session.panel)}",
+                href=path_for("panels.session_detail", session_id=session.id),
+                about=f"{format_datetime(session.starts_at)}, {where}."
+                + (" Its agenda, the papers, who is coming." if chairing else ""),
+                due=_local_date(session.starts_at),
+            )
+        )
+    return todo
+
+
+def _minutes_to_publish(db: Session, user: User, now: datetime) -> list[Todo]:
+    held = db.scalars(
+        select(PanelSession)
+        .join(Panel, Panel.id == PanelSession.panel_id)
+        .where(
+            Panel.chair_id == user.id,
+            Panel.state.in_(LIVE),
+            PanelSession.starts_at < now,
+            PanelSession.minutes_published_at.is_(None),
+        )
+        .options(joinedload(PanelSession.panel).joinedload(Panel.case))
+        .order_by(PanelSession.starts_at)
+        .limit(SHOWN)
+    ).unique()
+    return [
+        Todo(
+            task=f"Publish the minutes of the session of {format_date(session.starts_at)} "
+            f"for the {_case(session.panel)}",
+            href=path_for("panels.session_detail", session_id=session.id),
+            about=(
+                "The minutes are written, not yet published to the members."
+                if session.minutes.strip()
+                else "Write the minutes, then publish them to the members."
+            ),
+            since=_local_date(session.starts_at),
+        )
+        for session in held
+        if can(user, "manage", session)
+    ]
+
+
+def _learning_to_share(db: Session, user: User) -> list[Todo]:
+    recorded = db.scalars(
+        select(LearningPoint)
+        .join(Panel, Panel.id == LearningPoint.panel_id)
+        .where(
+            Panel.chair_id == user.id,
+            Panel.state.in_(LIVE),
+            LearningPoint.shared_at.is_(None),
+        )
+        .options(joinedload(LearningPoint.panel).joinedload(Panel.case))
+        .order_by(LearningPoint.created_at)
+        .limit(SHOWN)
+    ).unique()
+    todo = []
+    for point in recorded:
+        if can(user, "share", point):
+            task = f"Share the learning “{point.title}”"
+            about = f"From the {_case(point.panel)}, with " + ", ".join(
+                agency.name for agency in point.agencies
+            )
+        elif can(user, "manage", point):
+            task = f"Say whom the learning “{point.title}” concerns, and share it"
+            about = f"From the {_case(point.panel)}: no agency is chosen yet."
+        else:
+            continue
+        todo.append(
+            Todo(
+                task=task,
+                href=path_for("panels.learning_detail", point_id=point.id),
+                about=about + ".",
+                since=_local_date(point.created_at),
+            )
+        )
+    return todo
+
+
+def _actions_to_sign_off(db: Session, user: User) -> list[Todo]:
+    """Agreed actions whose agency has reported progress: the chair checks and signs them off."""
+    reported = db.scalars(
+        select(Action)
+        .join(Panel, Panel.id == Action.panel_id)
+        .where(
+            Panel.chair_id == user.id,
+            Panel.state.in_(DELIVERING),
+            Action.state.in_([ActionState.AGREED, ActionState.PARTLY_AGREED]),
+            Action.updates.any(),
+        )
+        .options(joinedload(Action.panel).joinedload(Panel.case), selectinload(Action.updates))
+        .order_by(Action.target_date, Action.id)
+        .limit(SHOWN)
+    ).unique()
+    return [
+        Todo(
+            task=f"Sign off action {action.reference} once it is done",
+            href=path_for("panels.action_detail", action_id=action.id),
+            about=f"{_action_about(action)}: progress reported "
+            f"{format_date(action.updates[-1].created_at)}.",
+            due=action.target_date,
+            state=action.state,
+        )
+        for action in reported
+        if can(user, "sign_off", action)
+    ]
+
+
+def _comments_to_answer(db: Session, user: User) -> list[Todo]:
+    """Factual-accuracy comments on extracts of the cases whose panels `user` chairs (the
+    chairs are told of each), until someone who prepares the case's extracts has done something
+    with the copy commented on: read it, withdrawn it or changed when it expires."""
+    answered = exists().where(
+        AuditEvent.action.in_(ANSWERS_TO_COMMENTS),
+        AuditEvent.object_type == "extract_issue",
+        AuditEvent.object_id == cast(ExtractIssue.id, String),
+        AuditEvent.actor_id.is_not(None),
+        AuditEvent.actor_id != FactualComment.author_id,
+        AuditEvent.occurred_at > FactualComment.created_at,
+    )
+    chaired_cases = select(Panel.case_id).where(Panel.chair_id == user.id)
+    found = db.execute(
+        select(FactualComment, ExtractIssue)
+        .join(ExtractIssue, ExtractIssue.id == FactualComment.issue_id)
+        .join(Extract, Extract.id == ExtractIssue.extract_id)
+        .where(Extract.case_id.in_(chaired_cases), ~answered)
+        .options(joinedload(ExtractIssue.extract))
+        .order_by(FactualComment.created_at)
+        .limit(SHOWN)
+    ).unique()
+    return [
+        Todo(
+            task=f"Answer {comment.author.name}'s factual-accuracy comment on extract "
+            f"{extract_issue.extract.reference}",
+            href=path_for("extracts.extract_detail", extract_id=extract_issue.extract_id),
+            about=f"“{summarise(comment.text, 90)}” Check it against their copy (opening "
+            "it marks the comment answered), or withdraw the copy.",
+            since=_local_date(comment.created_at),
+        )
+        for comment, extract_issue in found
+    ]
+
+
+def _extracts_to_approve(db: Session, user: User) -> list[Todo]:
+    return [
+        Todo(
+            task=f"Approve redacted extract {extract.reference}",
+            href=path_for("extracts.extract_detail", extract_id=extract.id),
+            about=f"Of the review of case {extract.case.reference}, prepared by "
+            f"{extract.prepared_by.name}: approve it, or send it back.",
+            since=_local_date(extract.created_at),
+            state=extract.state,
+        )
+        for extract in awaiting_approval_by(db, user)
+    ]
+
+
+def _extracts_to_finish(db: Session, user: User) -> list[Todo]:
+    drafts = db.scalars(
+        select(Extract)
+        .where(Extract.prepared_by_id == user.id, Extract.state == ExtractState.DRAFT)
+        .order_by(Extract.created_at)
+        .limit(SHOWN)
+    ).unique()
+    return [
+        Todo(
+            task=f"Finish redacted extract {extract.reference}",
+            href=path_for("extracts.extract_detail", extract_id=extract.id),
+            about=f"Of the review of case {extract.case.reference}: decide every proposed "
+            "redaction, then send it for approval.",
+            since=_local_date(extract.created_at),
+            state=extract.state,
+        )
+        for extract in drafts
+        if can(user, "prepare", extract)
+    ]
+
+
+# What an administrator or an agency lead has to do for the people of their agency.
+
+
+def _people_to_approve(db: Session, user: User) -> list[Todo]:
+    if not (is_admin(user) or user.has_role(Role.AGENCY_LEAD)):
+        return []
+    query = select(User).where(User.status == UserStatus.PENDING, User.id != user.id)
+    if not is_admin(user):
+        query = query.where(User.agency_id == user.agency_id)
+    waiting = db.scalars(query.order_by(User.created_at).limit(SHOWN)).unique()
+    return [
+        Todo(
+            task=f"Approve {person.name}'s account",
+            href=path_for("agencies.user_detail", user_id=person.id),
+            about=f"{person.agency.name}: they signed in for the first time and are waiting to "
+            "use the portal. Approve them, then give them their role.",
+            since=_local_date(person.created_at),
+        )
+        for person in waiting
+        if can(user, "approve", person)
+    ]
+
+
+def _jobs_set_aside(db: Session, user: User) -> list[Todo]:
+    if not can(user, "manage_jobs"):
+        return []
+    count, oldest = db.execute(
+        select(func.count(), func.min(Job.finished_at)).where(Job.state == JobState.SET_ASIDE)
+    ).one()
+    if not count:
+        return []
+    return [
+        Todo(
+            task=f"Look at {count} job{'s' if count != 1 else ''} set aside after failing",
+            href=path_for("agencies.job_list"),
+            about="Read the errors, put right what caused them, and try the jobs again.",
+            since=_local_date(oldest),
+        )
+    ]
+
+
+# What an agency's representatives and its lead have to do for it on a panel.
+
+
+def _panels_i_represent(user: User) -> Select[Any]:
+    """Panels where `user` answers for their agency: as its representative, or as its lead."""
+    as_representative = select(PanelMember.panel_id).where(
         PanelMember.user_id == user.id, PanelMember.role == PanelRole.REPRESENTATIVE
     )
-
-
-def _panels_i_represent(user: User) -> Select[int]:
-    """Panels where `user` answers for their agency: as its representative, or as its lead."""
-    as_representative = _panels_i_sit_on_for(user)
     if not user.has_role(Role.AGENCY_LEAD):
         return as_representative
     as_lead = select(Invitation.panel_id).where(Invitation.agency_id == user.agency_id)
     return as_representative.union(as_lead)  # type: ignore[return-value]
 
 
-def _contributions_due(db: Session, user: User) -> list[Contribution]:
-    return list(
-        db.scalars(
-            select(Contribution)
-            .join(Panel, Panel.id == Contribution.panel_id)
-            .where(
-                Contribution.panel_id.in_(_panels_i_sit_on_for(user)),
-                Contribution.agency_id == user.agency_id,
-                Contribution.state.in_([ContributionState.DRAFT, ContributionState.RETURNED]),
-                Panel.state.in_(CONTRIBUTING),
+def _contributions_due(db: Session, user: User) -> list[Todo]:
+    due = db.scalars(
+        select(Contribution)
+        .join(Panel, Panel.id == Contribution.panel_id)
+        .where(
+            Contribution.agency_id == user.agency_id,
+            Contribution.panel_id.in_(_panels_i_represent(user)),
+            Contribution.state.in_([ContributionState.DRAFT, ContributionState.RETURNED]),
+            Panel.state.in_(CONTRIBUTING),
+        )
+        .options(_with_panel_rules(Contribution.panel))
+        .order_by(Panel.contribution_deadline)
+        .limit(SHOWN)
+    ).unique()
+    todo = []
+    for contribution in due:
+        panel, agency = contribution.panel, contribution.agency.name
+        if can(user, "edit", contribution):
+            returned = contribution.state is ContributionState.RETURNED
+            task = (
+                f"Revise {agency}'s contribution to the {_case(panel)} and submit it again"
+                if returned
+                else f"Write {agency}'s contribution to the {_case(panel)} and submit it"
             )
-            .options(joinedload(Contribution.panel).joinedload(Panel.case))
-            .order_by(Panel.contribution_deadline)
-            .limit(SHOWN)
-        ).unique()
+            about = (
+                "The chair has returned it with comments."
+                if returned
+                else "Only your agency's representatives see it until it is submitted."
+            )
+            href = path_for("panels.contribution_detail", contribution_id=contribution.id)
+        elif can(user, "view", panel):
+            writers = [
+                member.user.name
+                for member in panel.members
+                if member.role is PanelRole.REPRESENTATIVE
+                and member.user.agency_id == contribution.agency_id
+            ]
+            task = f"Make sure {agency}'s contribution to the {_case(panel)} is submitted"
+            about = (
+                f"Written by {', '.join(writers)}."
+                if writers
+                else "No representative is named yet to write it."
+            )
+            href = path_for("panels.panel_detail", panel_id=panel.id)
+        else:
+            continue
+        todo.append(
+            Todo(
+                task=task,
+                href=href,
+                about=about,
+                due=panel.contribution_deadline,
+                state=contribution.state,
+            )
+        )
+    return todo
+
+
+def _actions_of_my_agency(db: Session, user: User) -> list[Todo]:
+    """Actions owned by the person's agency, to answer or to report progress on."""
+    open_actions = db.scalars(
+        select(Action)
+        .where(
+            Action.owner_agency_id == user.agency_id,
+            Action.state.in_(OPEN_STATES),
+            Action.panel_id.in_(_panels_i_represent(user)),
+        )
+        .options(_with_panel_rules(Action.panel))
+        .order_by(Action.target_date, Action.id)
+        .limit(2 * SHOWN)
+    ).unique()
+    todo = []
+    for action in open_actions:
+        if can(user, "respond", action):
+            task = f"Answer action {action.reference}"
+        elif can(user, "report_progress", action):
+            task = f"Report progress on action {action.reference}"
+        else:
+            continue
+        todo.append(
+            Todo(
+                task=task,
+                href=path_for("panels.action_detail", action_id=action.id),
+                about=_action_about(action) + ".",
+                due=action.target_date,
+                state=action.state,
+            )
+        )
+    return todo
+
+
+def _representatives_to_name(db: Session, user: User) -> list[Todo]:
+    """Panels an agency lead's agency is invited to, with none of its people on them yet."""
+    if not user.has_role(Role.AGENCY_LEAD):
+        return []
+    named = exists().where(
+        PanelMember.panel_id == Invitation.panel_id,
+        PanelMember.role == PanelRole.REPRESENTATIVE,
+        PanelMember.user_id == User.id,
+        User.agency_id == Invitation.agency_id,
     )
+    invitations = db.scalars(
+        select(Invitation)
+        .join(Panel, Panel.id == Invitation.panel_id)
+        .where(
+            Invitation.agency_id == user.agency_id,
+            Panel.state.in_(LIVE - {PanelState.DRAFT}),
+            ~named,
+        )
+        .options(_with_panel_rules(Invitation.panel))
+        .order_by(Invitation.invited_at)
+        .limit(SHOWN)
+    ).unique()
+    return [
+        Todo(
+            task=f"Name {invitation.agency.name}'s representatives for the "
+            f"{_case(invitation.panel)}",
+            href=path_for("panels.panel_members", panel_id=invitation.panel_id),
+            about="They write its contribution and come to the panel's sessions.",
+            since=_local_date(invitation.notified_at or invitation.invited_at),
+        )
+        for invitation in invitations
+        if can(user, "nominate", invitation.panel)
+    ]
 
 
-def _my_agency_actions(
-    db: Session,
-    user: User,
-    states: list[ActionState],
-    panel_states: frozenset[str] | None = None,
-) -> list[Action]:
-    query = (
+# What is theirs alone.
+
+
+def _extracts_to_read(db: Session, user: User, now: datetime) -> list[Todo]:
+    """Extracts issued to `user`, open to them, that they have not opened yet."""
+    opened = exists().where(
+        AuditEvent.action.in_(READ_EXTRACT),
+        AuditEvent.object_type == "extract_issue",
+        AuditEvent.object_id == cast(ExtractIssue.id, String),
+        AuditEvent.actor_id == user.id,
+    )
+    unread = db.scalars(
+        select(ExtractIssue)
+        .where(
+            ExtractIssue.recipient_id == user.id,
+            ExtractIssue.revoked_at.is_(None),
+            or_(ExtractIssue.expires_at.is_(None), ExtractIssue.expires_at > now),
+            ~opened,
+        )
+        .options(joinedload(ExtractIssue.extract))
+        .order_by(ExtractIssue.issued_at)
+        .limit(SHOWN)
+    ).unique()
+    return [
+        Todo(
+            task=f"Read the redacted extract {extract_issue.extract.reference} issued to you",
+            href=path_for("extracts.my_extract", issue_id=extract_issue.id),
+            about=f"Of the review of case {extract_issue.extract.case.reference}, issued "
+            f"{format_date(extract_issue.issued_at)}"
+            + (
+                f"; it can be read until {format_datetime(extract_issue.expires_at)}."
+                if extract_issue.expires_at
+                else "."
+            ),
+            due=_local_date(extract_issue.expires_at),
+            since=_local_date(extract_issue.issued_at),
+        )
+        for extract_issue in unread
+    ]
+
+
+def _overdue_i_can_act_on(db: Session, user: User, today: date) -> list[Action]:
+    """Overdue actions `user` can do something about: answer them or report progress for
+    their agency, or, as the chair, sign them off or change them."""
+    overdue = db.scalars(
         select(Action)
         .join(Panel, Panel.id == Action.panel_id)
         .where(
-            Action.owner_agency_id == user.agency_id,
-            Action.state.in_(states),
-            Action.panel_id.in_(_panels_i_represent(user)),
+            Action.state.in_(OPEN_STATES),
+            Action.target_date < today,
+            or_(
+                Panel.chair_id == user.id,
+                and_(
+                    Action.owner_agency_id == user.agency_id,
+                    Action.panel_id.in_(_panels_i_represent(user)),
+                ),
+            ),
         )
-        .options(_with_case())
-        .order_by(Action.target_date)
-        .limit(SHOWN)
+        .options(_with_panel_rules(Action.panel))
+        .order_by(Action.target_date, Action.id)
+        .limit(2 * SHOWN)
+    ).unique()
+    verbs = ("respond", "report_progress", "sign_off", "edit")
+    return [action for action in overdue if any(can(user, verb, action) for verb in verbs)][:SHOWN]
+
+
+# Notices.
+
+
+def fresh_notices(db: Session, user_id: int) -> list[Notice]:
+    """The person's unread notices, newest first, less those that are old news: a notice tells
+    of a change to the record its link shows, and once someone has changed that record again
+    (answered the action, accepted the contribution, approved the account), what it said no
+    longer holds. Whatever work is left is in the to-do list, computed from the records."""
+    unread = notices.unread(db, user_id, limit=NOTICES_READ)
+    adapter = current_app.url_map.bind("")
+    subjects = {notice.id: _subject_of(adapter, notice.link) for notice in unread}
+    wanted = {subject for subject in subjects.values() if subject is not None}
+    if not wanted:
+        return unread
+    last_changed = db.execute(
+        select(AuditEvent.object_type, AuditEvent.object_id, func.max(AuditEvent.occurred_at))
+        .where(
+            AuditEvent.actor_id.is_not(None),
+            tuple_(AuditEvent.object_type, AuditEvent.object_id).in_(sorted(wanted)),
+        )
+        .group_by(AuditEvent.object_type, AuditEvent.object_id)
     )
-    if panel_states is not None:
-        query = query.where(Panel.state.in_(panel_states))
-    return list(db.scalars(query).unique())
+    changed = {(object_type, object_id): last for object_type, object_id, last in last_changed}
+    return [
+        notice
+        for notice in unread
+        if not _old_news(notice, changed.get(subjects[notice.id] or ("", "")))
+    ]
+
+
+def _old_news(notice: Notice, last_changed: datetime | None) -> bool:
+    # The change a notice tells of is written before it (`notices.tell` flushes first).
+    return last_changed is not None and last_changed > notice.created_at
+
+
+def _subject_of(adapter: object, link: str) -> tuple[str, str] | None:
+    """The record a portal path shows, as the audit log names it; None for other pages."""
+    try:
+        _endpoint, values = adapter.match(link, method="GET")  # type: ignore[attr-defined]
+    except HTTPException:
+        return None
+    found = [(SUBJECTS[name], str(value)) for name, value in values.items() if name in SUBJECTS]
+    return found[-1] if found else None

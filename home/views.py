@@ -1,5 +1,5 @@
-"""The home page's routes: what waits for the person signed in, marking a notice read, and the
-progress of a job they started.
+"""The home page's routes: what waits for the person signed in, dismissing one notice or all of
+them, and the progress of a job they started.
 
 The page shows work from every area, so it sits above them all.
 """
@@ -37,6 +37,17 @@ def dashboard() -> Any:
 def notice_read(notice_id: int) -> Any:
     if ButtonForm().validate_on_submit():
         attempt(None, lambda: notices.mark_read(get_db(), current_user.id, notice_id))
+    return redirect(url_for(".dashboard"))
+
+
+@blueprint.post("/notices/read")
+@require("view_dashboard")
+def notices_read() -> Any:
+    """Dismiss all of the person's notices: only their own, whatever the form says."""
+    if ButtonForm().validate_on_submit():
+        dismissed = attempt(None, lambda: notices.mark_all_read(get_db(), current_user.id))
+        if isinstance(dismissed, int) and dismissed:
+            flash(f"{dismissed} notice{'s' if dismissed != 1 else ''} dismissed.", "success")
     return redirect(url_for(".dashboard"))
 
 

@@ -1,5 +1,5 @@
-"""Operations on agencies' contributions: saving the sections and chronology, submitting,
-and the chair returning or accepting them."""
+"""Operations on agencies' contributions: saving the sections and chronology, submitting (the
+chair is told), and the chair returning or accepting them."""
 
 from __future__ import annotations
 
@@ -112,6 +112,16 @@ def submit(db: Session, actor: User, contribution: Contribution) -> None:
     )
     _move(db, actor, contribution, new)
     contribution.submitted_at = clock.now()
+    panel = contribution.panel
+    again = " again" if new is ContributionState.RESUBMITTED else ""
+    notify.tell(
+        db,
+        [panel.chair],
+        f"{contribution.agency.name} has submitted its contribution to the panel for case "
+        f"{panel.case.reference}{again}: please accept it or return it with comments.",
+        path_for("panels.contribution_detail", contribution_id=contribution.id),
+        "A contribution is waiting for your review",
+    )
 
 
 def return_to_agency(db: Session, actor: User, contribution: Contribution, comments: str) -> None:

@@ -1,5 +1,6 @@
 """Demo panels: three invented cases, their panels in different states, built through the same
-operations people use, so every screen has something to show. Nothing here is a real case."""
+operations people use, so every screen has something to show and every demo person finds work
+waiting on their home page (the README's walk-through says what). Nothing here is a real case."""
 
 from __future__ import annotations
 
@@ -70,10 +71,12 @@ def _panel(
         "demo-mental-health",
     ):
         panels.invite_agency(db, chair, panel, db.get(Agency, agencies[slug]))  # type: ignore[arg-type]
+    # Opened first, as a chair does, so the agencies' leads are told before their
+    # representatives are named.
+    panels.move_to(db, chair, panel, PanelState.OPEN)
     for name in ("Tom", "Hannah", "Ben", "Mark"):
         panels.add_member(db, chair, panel, people[name], PanelRole.REPRESENTATIVE)
     panels.add_member(db, chair, panel, people["Sam"], PanelRole.OBSERVER)
-    panels.move_to(db, chair, panel, PanelState.OPEN)
     return panel
 
 
@@ -274,6 +277,50 @@ def _monitoring_panel(
     )
     actions.sign_off(db, chair, sharing)
     actions.report_progress(db, people["Ben"], checks, "Procedure drafted; training booked.")
+    _work_left_on_monitored_panel(db, people, agencies, panel)
+
+
+def _work_left_on_monitored_panel(
+    db: Session, people: dict[str, User], agencies: dict[str, int], panel: Panel
+) -> None:
+    """What the chair has still to do: the minutes of last week's session to publish, and
+    learning agreed there to share. (Children's services' progress waits for her sign-off,
+    and probation's action is overdue.)"""
+    chair = people["Priya"]
+    held = sessions.schedule(
+        db,
+        chair,
+        panel,
+        starts_at=clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
+        - timedelta(days=6),
+        duration_minutes=90,
+        location="Northshire Civic Centre, Room 4",
+        online_link="",
+        agenda="Progress on the actions\n\nLearning still to share",
+    )
+    sessions.record_attendance(
+        db, chair, held, {member.user_id: Attendance.PRESENT for member in panel.members}
+    )
+    sessions.save_minutes(
+        db,
+        chair,
+        held,
+        version=held.version,
+        minutes="Police reported that call-outs now reach the probation hub daily. Children's "
+        "services have drafted their procedure. Probation's review of risk assessments is late.",
+        decisions="Share the learning on partner checks with probation and the police.",
+    )
+    learning.record(
+        db,
+        chair,
+        panel,
+        title="Partner agencies were not asked what they knew",
+        description="Nobody asked the police or children's services about the new "
+        "relationship before the risk assessment was signed off.",
+        level=LearningLevel.MULTI_AGENCY,
+        theme_ids=_themes(db, "Professional curiosity", "Information sharing"),
+        agency_ids=[agencies["demo-probation"], agencies["demo-met-police"]],
+    )
 
 
 def _open_panel(
@@ -310,6 +357,35 @@ def _open_panel(
         "Please set out what checks were made with probation before closing the case.",
     )
     _contribution(db, panel, people["Hannah"], "Police had three contacts with the person.")
+    # Actions proposed early, as the panel found them: the owning agencies are to answer.
+    for agency, what, role, due in (
+        (
+            "demo-met-police",
+            "Name a single point of contact for probation in each police district.",
+            "Head of Public Protection",
+            40,
+        ),
+        (
+            "demo-mental-health",
+            "Tell the probation practitioner when a person on probation misses two "
+            "appointments in a row.",
+            "Clinical Director",
+            50,
+        ),
+    ):
+        actions.propose(
+            db,
+            chair,
+            panel,
+            ActionFields(
+                description=what,
+                owner_agency_id=agencies[agency],
+                owner_role=role,
+                target_date=today + timedelta(days=due),
+                measure_of_success="Confirmed in writing to the panel, and seen in a sample "
+                "of cases.",
+            ),
+        )
     sessions.schedule(
         db,
         chair,

@@ -7,10 +7,12 @@ import re
 from datetime import UTC, datetime, time
 from typing import Any
 
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -234,6 +236,8 @@ class ContributionForm(VersionedForm):
     learning = text_area(SECTIONS["learning"])
     proposed_actions = text_area(SECTIONS["proposed_actions"])
     submit = SubmitField("Save draft", widget=GovSubmitInput())
+    # Saves, then asks to confirm the submission: once submitted it cannot be changed.
+    save_and_submit = SubmitField("Save and submit", widget=GovSubmitInput())
 
     def sections(self) -> dict[str, str]:
         return {name: getattr(self, name).data or "" for name in SECTIONS}
@@ -294,6 +298,30 @@ class MinutesForm(VersionedForm):
     minutes = text_area("Minutes", rows=12)
     decisions = text_area("Decisions", rows=6)
     submit = SubmitField("Save minutes", widget=GovSubmitInput())
+
+
+# Running a session: each agenda item has small forms of its own on the one page, each with a
+# prefix naming the item, so that their fields' ids differ and an error points at the right one.
+
+
+class AgendaItemForm(Form):
+    title = text_input("Title of the item", "Give the agenda item a title", 300)
+    submit = SubmitField("Add to the agenda", widget=GovSubmitInput())
+
+
+class ItemNotesForm(Form):
+    notes = text_area("Notes of the discussion", rows=4)
+    submit = SubmitField("Save notes", widget=GovSubmitInput())
+
+
+class DecisionForm(Form):
+    text = text_area("Decision", "Write the decision", rows=3)
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class QuestionForm(Form):
+    text = text_area("Question left open", "Write the question", rows=3)
+    submit = SubmitField("Record question", widget=GovSubmitInput())
 
 
 class LearningForm(Form):
@@ -385,4 +413,5 @@ class ResponseForm(Form):
 
 class ProgressForm(Form):
     text = text_area("Progress and its evidence", "Describe the progress and its evidence", rows=5)
+    evidence = FileField("Attach evidence (optional)", widget=GovFileInput())
     submit = SubmitField("Add progress", widget=GovSubmitInput())

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal import clock, outbox
@@ -58,6 +58,9 @@ def tell(
     """
     if not link.startswith("/") or link.startswith("//"):
         raise ValueError(f"a notice links to a path on the portal, not {link!r}")
+    # Write the change the notice tells of first: its audit event is then older than the
+    # notice, and any later change to the same record newer (see `home.dashboard`).
+    db.flush()
     body = f"{text}\n\n{base_url.rstrip('/')}{link}\n\n{NO_SENSITIVE_REPLIES}\n\n{SIGN_OFF}\n"
     told: set[int] = set()
     for recipient in recipients:
@@ -89,3 +92,15 @@ def mark_read(db: Session, user_id: int, notice_id: int) -> None:
         raise DomainError("That notice could not be found. It may have been removed.")
     if notice.read_at is None:
         notice.read_at = clock.now()
+
+
+def mark_all_read(db: Session, user_id: int) -> int:
+    """Mark every one of the person's unread notices read, and no one else's; the caller
+    commits. Returns how many there were."""
+    result = db.execute(
+        update(Notice)
+        .where(Notice.user_id == user_id, Notice.read_at.is_(None))
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from panels import contributions
 from panels.forms import ContributionForm, EventForm, ReturnForm
 from panels.models.contributions import SECTIONS, Contribution
 from panels.views import blueprint
+from portal import clock
 from portal.db import get_db
 from portal.errors import EditConflict
 from portal.pages import REFUSED, ButtonForm, attempt, confirm, get_or_404
@@ -36,6 +37,7 @@ def contribution_detail(contribution_id: int) -> Any:
         contribution=contribution,
         sections=SECTIONS,
         form=ButtonForm(),
+        deadline=deadline_of(contribution),
     )
 
 
@@ -59,6 +61,8 @@ def contribution_edit(contribution_id: int) -> Any:
         )
         if outcome is not REFUSED:
             flash("Your draft has been saved.", "success")
+            if form.save_and_submit.data:
+                return redirect(url_for(".contribution_submit", contribution_id=contribution.id))
             return _back(contribution)
         if isinstance(getattr(form, "refused", None), EditConflict):
             # Keep what they typed in the form, and show what is saved now beside it.
@@ -72,7 +76,27 @@ def contribution_edit(contribution_id: int) -> Any:
         contribution=contribution,
         sections=SECTIONS,
         theirs=theirs,
+        deadline=deadline_of(contribution),
     )
+
+
+def deadline_of(contribution: Contribution) -> str:
+    """The panel's deadline for contributions, in words, with how near or late it is."""
+    deadline = contribution.panel.contribution_deadline
+    if deadline is None:
+        return "The chair has not set a deadline for contributions."
+    days = (deadline - clock.today()).days
+    if days < 0:
+        when = f"{days_in_words(-days)} ago"
+    elif days == 0:
+        when = "today"
+    else:
+        when = f"in {days_in_words(days)}"
+    return f"The deadline for contributions is {format_date(deadline)} ({when})."
+
+
+def days_in_words(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 @blueprint.route("/contributions/<int:contribution_id>/events/new", methods=["GET", "POST"])
@@ -124,7 +148,7 @@ def contribution_submit(contribution_id: int) -> Any:
         lambda: contributions.submit(get_db(), me(), contribution),
         title=f"Submit {contribution.agency.name}'s contribution?",
         detail="The chair and the panel's members will be able to read it. You will not be "
-        "able to change it unless the chair returns it to you.",
+        "able to change it unless the chair returns it to you. " + deadline_of(contribution),
         button="Submit contribution",
         done="Your contribution has been submitted to the chair.",
         back=url_for(".contribution_detail", contribution_id=contribution.id),

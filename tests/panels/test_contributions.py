@@ -17,6 +17,7 @@ from panels.models.contributions import (
 )
 from portal.errors import DomainError, EditConflict
 from portal.notices import Notice
+from portal.outbox import OutboxEmail
 from portal.policy import can
 from tests.support.world import World
 
@@ -113,7 +114,9 @@ def test_returned_with_comments_then_resubmitted_then_accepted(db: Session, worl
     assert contribution.state is ContributionState.RETURNED
     db.flush()
     told = db.scalars(
-        select(Notice.user_id).where(Notice.link == f"/contributions/{contribution.id}")
+        select(Notice.user_id).where(
+            Notice.link == f"/contributions/{contribution.id}", Notice.text.contains("returned")
+        )
     ).all()
     assert set(told) == {world["police_rep"].id, world["police_lead"].id}
     contributions.save(
@@ -125,6 +128,34 @@ def test_returned_with_comments_then_resubmitted_then_accepted(db: Session, worl
     assert contribution.state is ContributionState.ACCEPTED
     with pytest.raises(DomainError):
         contributions.return_to_agency(db, world["chair"], contribution, "Too late")
+
+
+def test_the_chair_is_told_of_each_submission_by_notice_and_email(
+    db: Session, world: World
+) -> None:
+    contribution = write(db, world, "police_rep", "police")
+    contributions.submit(db, world["police_rep"], contribution)
+    contributions.return_to_agency(db, world["chair"], contribution, "Add the call-outs.")
+    contributions.submit(db, world["police_rep"], contribution)
+    db.flush()
+    told = db.scalars(
+        select(Notice)
+        .where(
+            Notice.link == f"/contributions/{contribution.id}", Notice.text.contains("submitted")
+        )
+        .order_by(Notice.id)
+    ).all()
+    assert [notice.user_id for notice in told] == [world["chair"].id] * 2
+    assert told[0].text == (
+        "Northshire Police has submitted its contribution to the panel for case SFO-TEST-0001: "
+        "please accept it or return it with comments."
+    )
+    assert "submitted its contribution to the panel for case SFO-TEST-0001 again" in told[1].text
+    emails = db.scalars(
+        select(OutboxEmail).where(OutboxEmail.to_address == world["chair"].email)
+    ).all()
+    assert [email.subject for email in emails] == ["A contribution is waiting for your review"] * 2
+    assert f"/contributions/{contribution.id}" in emails[0].body
 
 
 def test_only_the_chair_reviews(db: Session, world: World) -> None:

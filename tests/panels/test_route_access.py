@@ -17,12 +17,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from panels import actions, contributions, learning, panels, sessions
+from panels import actions, contributions, evidence, learning, panels, sessions
 from panels.actions import ActionFields
 from panels.models.actions import Action, ActionState
 from panels.models.contributions import Contribution
 from panels.models.learning import LearningLevel
 from panels.models.panels import Panel, PanelState
+from portal import jobs
 from portal.notices import Notice
 from tests.conftest import csrf_token
 from tests.support.access_table import ANONYMOUS, Form, Shown, everything, fill, untried
@@ -151,8 +152,21 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
         actions.respond(db, world["other_member"], agreed, ActionState.AGREED, "")
         panels.move_to(db, chair, other_panel, PanelState.CONTRIBUTIONS_CLOSED)
         panels.move_to(db, chair, other_panel, PanelState.ACTION_PLAN_AGREED)
+        _update, reading = evidence.report(
+            db,
+            world["other_member"],
+            agreed,
+            "Half the cases audited.",
+            evidence.Upload("audit.txt", b"Twenty cases audited: all shared within a day."),
+        )
+        assert reading is not None
+        attached = agreed.evidence[0]
+        evidence.read(db, attached)
         db.commit()
 
+    # A job the chair started and follows: nobody else may (its title names their case).
+    job = jobs.enqueue(db, "panels.remind-overdue", requested_by_id=chair.id, title="A job")
+    db.commit()
     observer = next(m for m in panel.members if m.user_id == world["observer"].id)
     notice = db.scalar(
         select(Notice.id).where(Notice.user_id == world["police_lead"].id).order_by(Notice.id)
@@ -177,7 +191,9 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
             "action": action.id,
             "action_version": action.version,
             "agreed": agreed.id,
+            "evidence": attached.id,
             "notice": notice,
+            "job": job.id,
             "police": police.id,
             "childrens": world.agencies["childrens"].id,
             "outsider": world["outsider"].id,
@@ -225,6 +241,9 @@ ROUTES = (
     Route("GET", "/", EVERYONE),
     # Someone else's notice gets the same answer as a missing one: back home, nothing read.
     Route("POST", "/notices/{notice}/read", frozenset({"police_lead"}), refused=302),
+    # Everyone's own notices: nobody reaches anyone else's (tests/home/test_notices.py).
+    Route("POST", "/notices/read", EVERYONE),
+    Route("GET", "/jobs/{job}", CHAIR),
     Route("GET", "/cases", EVERYONE),
     Route("GET, POST", "/cases/new", frozenset({"chair", "admin"}), _CASE_FORM),
     # README: "its creator; whoever can see one of its panels; portal administrator".
@@ -306,6 +325,14 @@ ROUTES = (
         },
     ),
     Route("GET, POST", "/sessions/{session}/attendance", CHAIR),
+    # Running the session: the chair alone, not even the administrator.
+    Route(
+        "GET, POST",
+        "/sessions/{session}/run",
+        CHAIR,
+        {"step": "add_item", "add-item-title": "Any other business"},
+    ),
+    Route("GET, POST", "/sessions/{session}/minutes/assemble", CHAIR),
     Route(
         "GET, POST",
         "/sessions/{session}/minutes",
@@ -351,6 +378,9 @@ ROUTES = (
     ),
     Route("GET, POST", "/actions/{action}/sign-off", NOBODY),
     Route("GET, POST", "/actions/{agreed}/sign-off", CHAIR),
+    # Evidence goes to whoever can see its action: here, those who can see `other_panel`.
+    Route("GET", "/evidence/{evidence}", OTHER_PANEL),
+    Route("GET", "/evidence/{evidence}/original", OTHER_PANEL),
 )
 
 
