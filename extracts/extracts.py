@@ -389,11 +389,14 @@ def _checked_copy(
     should not."""
     visible = _visible_to(extract, recipient, parties)
     sections = redacted_sections(extract, proposals, visible)
+    # The labels of the people this recipient may not see: explained first, then set in bold.
+    labels = redaction.assign_labels([party for _, party in parties])
     pdf = redaction.render_extract(
         [redaction.Section(heading, text) for heading, text in sections],
         recipient=recipient.name,
         reference=extract.reference,
         issued_on=clock.today(),
+        labels=[label for ident, label in labels.items() if ident not in visible],
     )
     leaks = redaction.verify_pdf(
         pdf,

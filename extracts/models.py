@@ -150,6 +150,9 @@ class ExtractRedaction(Base):
     source: Mapped[str] = mapped_column(String(20))
     # The party this hides, if any: a recipient who is that party may see their own name.
     party_id: Mapped[int | None] = mapped_column(ForeignKey("case_parties.id"))
+    # False for a suspicion (shaped like an identifier whose check fails, might be a street):
+    # shown apart, for the preparer to reject quickly if wrong.
+    certain: Mapped[bool] = mapped_column(Boolean, default=True)
     decision: Mapped[Decision] = mapped_column(
         enum_column(Decision, "redaction_decision"), default=Decision.PROPOSED
     )

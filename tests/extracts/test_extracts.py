@@ -261,3 +261,22 @@ def test_approvers_are_told_and_see_it_waiting_on_their_home_page(
     assert f"Approve redacted extract {prepared.reference}" in home
     chair_home = signed_in_as(app.test_client(), db, world["chair"]).get("/")
     assert "Approve redacted extract" not in chair_home.get_data(as_text=True)
+
+
+def test_suspected_redactions_are_shown_apart_for_the_preparer(
+    app: Flask, db: Session, world: World
+) -> None:
+    with app.test_request_context():
+        chair = world["chair"]
+        text = "1. Findings\nHis PNC was written as 2008/0454914Y. He lived at Rose Cottage."
+        reviews.keep_review(db, chair, world.case, "review.txt", "text/plain", text.encode())
+        reviews.add_party(db, chair, world.case, name="John Smith", role=PartyRole.VICTIM)
+        extract = extracts.start(db, chair, world.case, show_recipient_name=False)
+        db.commit()
+    suspected = {row.text: row.certain for row in extract.redactions}
+    assert suspected == {"2008/0454914Y": False, "Rose Cottage": False}
+    page = signed_in_as(app.test_client(), db, chair).get(f"/extracts/{extract.id}")
+    html = page.get_data(as_text=True)
+    assert html.count("app-redaction--suspected") == 2
+    assert "Shaped like a PNC ID, check letter does not match" in html
+    assert html.count('govuk-tag--yellow">Check</strong>') == 2
