@@ -41,6 +41,7 @@ from portal.db import get_db
 from portal.jobs import Job
 from portal.pages import REFUSED, ButtonForm, Refused, attempt, confirm, get_or_404
 from portal.policy import ensure, require
+from redaction import for_reading
 
 blueprint = Blueprint("extracts", __name__)
 
@@ -425,10 +426,16 @@ def my_extract(issue_id: int) -> Any:
             return redirect(url_for(".my_extract", issue_id=extract_issue.id))
     else:
         attempt(None, lambda: extracts.open_issue(get_db(), me(), extract_issue, "viewed"))
+    # Laid out as its PDF is, with the words put in place of people marked as labels.
+    replacements = {
+        extract_redaction.replacement
+        for extract_redaction in extract_issue.extract.redactions
+        if extract_redaction.decision is Decision.ACCEPTED
+    }
     return render_template(
         "extracts/read.html",
         extract_issue=extract_issue,
-        sections=json.loads(extract_issue.sections),
+        sections=for_reading(json.loads(extract_issue.sections), replacements),
         form=form,
     )
 

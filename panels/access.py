@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from agencies.access import is_admin
 from agencies.models import Role, User
 from panels.models.actions import ACTION_TRANSITIONS, RESPONSES, Action, ActionState
@@ -15,6 +18,7 @@ from panels.models.panels import (
     PLANNING,
     REVIEWING,
     Panel,
+    PanelMember,
     PanelRole,
 )
 from panels.models.sessions import PanelSession
@@ -66,6 +70,33 @@ def prepares_extracts(user: User, case: Case) -> bool:
 @rule("list_panels")
 def _list_panels(user: User, _: None) -> bool:
     return True
+
+
+# Roles whose holders see panels, and cases, whether or not they are named to one.
+_SEES_PANELS = frozenset({Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.OBSERVER, Role.AGENCY_LEAD})
+# A disclosure lead sees the cases whose extracts they prepare, not their panels.
+_SEES_CASES = _SEES_PANELS | {Role.DISCLOSURE_LEAD}
+
+
+def _named_to_a_panel(user: User) -> bool:
+    session = object_session(user)
+    if session is None:
+        return False
+    named = select(PanelMember.id).where(PanelMember.user_id == user.id).limit(1)
+    return session.scalar(named) is not None
+
+
+@rule("browse_panels")
+def _browse_panels(user: User, _: None) -> bool:
+    """Whether lists of panels are worth offering (the navigation): not to someone whose list
+    is always empty, such as a practitioner named to no panel."""
+    return is_admin(user) or any(map(user.has_role, _SEES_PANELS)) or _named_to_a_panel(user)
+
+
+@rule("browse_cases")
+def _browse_cases(user: User, _: None) -> bool:
+    """As for panels; a disclosure lead sees the cases of the extracts they prepare, too."""
+    return is_admin(user) or any(map(user.has_role, _SEES_CASES)) or _named_to_a_panel(user)
 
 
 @rule("create_case")

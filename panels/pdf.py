@@ -193,17 +193,47 @@ def details_table(rows: Sequence[tuple[str, str]]) -> Table:
     return table
 
 
+# The styles that are headings, and their level in the PDF's outline (its bookmarks).
+_OUTLINE_LEVELS = {"title": 0, "heading": 1, "subheading": 2}
+
+
+class _OutlinedDocument(SimpleDocTemplate):
+    """Each heading, as it is drawn, becomes an entry of the outline, so that a reader can
+    move through the PDF by its headings (the PDF has no tags for a screen reader to)."""
+
+    _entries = 0
+    # The levels of the headings the next one may sit under, outermost first.
+    _open: tuple[int, ...] = ()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Paragraph):
+            return
+        level = _OUTLINE_LEVELS.get(flowable.style.name)
+        if level is None:
+            return
+        # An outline cannot skip a level: a subheading straight under the title sits one
+        # below it, as do the subheadings after it.
+        self._open = tuple(open_level for open_level in self._open if open_level < level)
+        key = f"heading-{self._entries}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(flowable.getPlainText(), key, level=len(self._open), closed=False)
+        self._entries, self._open = self._entries + 1, (*self._open, level)
+
+
 def build_pdf(
     title: str,
     story: Sequence[Flowable],
     *,
     generated_at: datetime | None = None,
 ) -> bytes:
-    """An A4 PDF: title, when it was generated, then the story; each page marked and numbered."""
+    """An A4 PDF: title, when it was generated, then the story; each page marked and numbered.
+
+    The document information holds its title, author, subject and language (en-GB), and its
+    outline every title, heading and subheading, opened beside the text."""
     s = styles()
     generated_at = generated_at or clock.now()
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _OutlinedDocument(
         buffer,
         pagesize=A4,
         leftMargin=SIDE_MARGIN,
@@ -233,9 +263,16 @@ def _numbered_canvas(title: str) -> Callable[..., Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict[str, Any]] = []
+            # Bookmarks name the page being written, so a held page's wait for it too.
+            self._page_bookmarks: list[str] = []
+            self.showOutline()
+
+        def bookmarkPage(self, key: str, *args: Any, **kwargs: Any) -> None:
+            self._page_bookmarks.append(key)
 
         def showPage(self) -> None:
             self._held_pages.append(dict(self.__dict__))
+            self._page_bookmarks = []
             self._startPage()
 
         def save(self) -> None:
@@ -243,6 +280,8 @@ def _numbered_canvas(title: str) -> Callable[..., Canvas]:
             for number, page in enumerate(self._held_pages, start=1):
                 self.__dict__.update(page)
                 _draw_page_furniture(self, title, number, total)
+                for key in page["_page_bookmarks"]:
+                    super().bookmarkPage(key)
                 super().showPage()
             super().save()
 

@@ -32,6 +32,7 @@ from redaction.ner import (
     TitledNameFinder,
     default_finder,
 )
+from redaction.paragraphs import ReadingSection, for_reading
 from redaction.patterns import DEFAULT_CASE_REFERENCE_PATTERNS, find_patterns
 from redaction.pdf import MARKING, Section, render_extract, verify_pdf
 
@@ -46,6 +47,7 @@ __all__ = [
     "Party",
     "Proposal",
     "Redaction",
+    "ReadingSection",
     "RedactionError",
     "Role",
     "Section",
@@ -61,6 +63,7 @@ __all__ = [
     "deduplicate",
     "default_finder",
     "find_patterns",
+    "for_reading",
     "forbidden_strings",
     "merge",
     "propose_redactions",

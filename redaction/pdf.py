@@ -25,7 +25,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+from redaction.model import REDACTED
+from redaction.paragraphs import Run, for_reading
 
 MARKING = "OFFICIAL-SENSITIVE"
 AUTHOR = "Multi-agency learning panel portal"
@@ -44,12 +47,12 @@ BOLD_FONT = "ExtractSans-Bold"
 # own Vera; Vera ships with reportlab, so an extract can always be made.
 _FONT_FILES = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), ("Vera.ttf", "VeraBd.ttf"))
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 
 
 @dataclass(frozen=True)
 class Section:
-    """A heading and its already-redacted text; blank lines separate paragraphs."""
+    """A heading and its already-redacted text, cut into paragraphs by
+    `redaction.paragraphs.paragraphs`."""
 
     heading: str
     text: str
@@ -92,9 +95,24 @@ def _clean(text: str) -> str:
     return escape(_CONTROL_CHARACTERS.sub("", text), quote=False)
 
 
-def _paragraphs(text: str) -> list[str]:
-    # Reviews pasted from a PDF or Word break lines inside paragraphs; a blank line ends one.
-    return [" ".join(p.split()) for p in _BLANK_LINES.split(text.strip()) if p.strip()]
+def _marked(runs: Sequence[Run]) -> str:
+    # No tags in this PDF for a screen reader: a label is set in bold, as the guidance says.
+    return "".join(f"<b>{_clean(run.text)}</b>" if run.label else _clean(run.text) for run in runs)
+
+
+class _ExtractDocument(SimpleDocTemplate):
+    """Each heading, as it is drawn, becomes an entry of the PDF's outline (its bookmarks)."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Paragraph) and flowable.style.name in _OUTLINED:
+            key = f"heading-{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            level = _OUTLINED[flowable.style.name]
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
+
+
+# Paragraph styles that are headings, and their level in the outline.
+_OUTLINED = {"title": 0, "h2": 1}
 
 
 def _guidance(
@@ -124,12 +142,12 @@ def _guidance(
         ),
     ]
     if labels:
-        story.append(Paragraph("Labels used in this extract:", s["guide"]))
+        story.append(Paragraph("Labels used in this extract, set in bold in the text:", s["guide"]))
         story.extend(Paragraph(_clean(label), s["bullet"], bulletText="•") for label in labels)
     story += [
         Paragraph(
-            "[redacted] marks where other text was removed: another person's name, a place, "
-            "an address, a phone number, a date of birth or a reference number.",
+            "<b>[redacted]</b> marks where other text was removed: another person's name, a "
+            "place, an address, a phone number, a date of birth or a reference number.",
             s["guide"],
         ),
         Paragraph(
@@ -170,8 +188,11 @@ def render_extract(
 
     Every page carries the protective marking at top and bottom, the recipient's name, the
     extract's reference and the issue date. The document information holds only the title,
-    the marking and the reference; the PDF has no bookmarks, links or annotations. `sections`
-    must already be redacted: this function draws what it is given.
+    the marking, the reference and the language (en-GB); the outline (bookmarks) holds the
+    headings, as drawn; there are no links or annotations. Sections are laid out as the
+    portal's page shows them (`redaction.paragraphs.for_reading`): lines joined into
+    paragraphs, each heading numbered once, and the `labels` (and "[redacted]") in bold.
+    `sections` must already be redacted: this function draws what it is given.
     """
     _register_fonts()
     styles = _styles()
@@ -190,15 +211,16 @@ def render_extract(
         canvas.restoreState()
 
     story = _guidance(styles, recipient, labels, comments_by, contact)
-    for number, section in enumerate(sections, start=1):
-        story.append(Paragraph(f"{number}. {_clean(section.heading)}", styles["h2"]))
-        for para_number, paragraph in enumerate(_paragraphs(section.text), start=1):
-            story.append(
-                Paragraph(f"{number}.{para_number}&nbsp;&nbsp;{_clean(paragraph)}", styles["para"])
-            )
+    laid_out = for_reading([(s.heading, s.text) for s in sections], [*labels, REDACTED])
+    for section in laid_out:
+        story.append(Paragraph(_clean(section.heading), styles["h2"]))
+        story.extend(
+            Paragraph(f"{paragraph.number}&nbsp;&nbsp;{_marked(paragraph.runs)}", styles["para"])
+            for paragraph in section.paragraphs
+        )
 
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _ExtractDocument(
         buffer,
         pagesize=A4,
         leftMargin=SIDE_MARGIN,
@@ -211,8 +233,14 @@ def render_extract(
         creator=AUTHOR,
         keywords="",
         lang="en-GB",
+        displayDocTitle=True,
     )
-    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+
+    def first_page(canvas: Canvas, doc: Any) -> None:
+        canvas.showOutline()  # a reader's viewer opens with the headings beside the text
+        decorate(canvas, doc)
+
+    document.build(story, onFirstPage=first_page, onLaterPages=decorate)
     return buffer.getvalue()
 
 

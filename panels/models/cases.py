@@ -34,10 +34,25 @@ class ProbationRegion(LabelledEnum):
 
     @staticmethod
     def _labels() -> dict[ProbationRegion, str]:
-        return {
-            region: region.value.replace("_", " ").title().replace(" And ", " and ")
-            for region in ProbationRegion
-        } | {ProbationRegion.KENT_SURREY_AND_SUSSEX: "Kent, Surrey and Sussex"}
+        return _REGION_LABELS
+
+
+# The regions' names as HM Prison and Probation Service writes them: title-casing the values
+# would give "East Of England".
+_REGION_LABELS = {
+    ProbationRegion.NORTH_EAST: "North East",
+    ProbationRegion.NORTH_WEST: "North West",
+    ProbationRegion.YORKSHIRE_AND_THE_HUMBER: "Yorkshire and the Humber",
+    ProbationRegion.GREATER_MANCHESTER: "Greater Manchester",
+    ProbationRegion.EAST_MIDLANDS: "East Midlands",
+    ProbationRegion.WEST_MIDLANDS: "West Midlands",
+    ProbationRegion.EAST_OF_ENGLAND: "East of England",
+    ProbationRegion.LONDON: "London",
+    ProbationRegion.KENT_SURREY_AND_SUSSEX: "Kent, Surrey and Sussex",
+    ProbationRegion.SOUTH_CENTRAL: "South Central",
+    ProbationRegion.SOUTH_WEST: "South West",
+    ProbationRegion.WALES: "Wales",
+}
 
 
 class OffenceCategory(LabelledEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,19 +75,31 @@ def worker(app: Flask, live_server: str) -> Iterator[None]:
         yield
 
 
-def accessibility_violations(page: Page) -> list[str]:
-    """What axe-core finds against WCAG 2.2 A and AA on the page as it stands."""
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def accessibility_violations(page: Page, best_practice: bool = False) -> list[str]:
+    """What axe-core finds against WCAG 2.2 A and AA on the page as it stands; with
+    `best_practice`, against axe's best-practice rules too (landmarks, headings, regions)."""
     session = page.context.new_cdp_session(page)
     # Evaluated through the DevTools protocol: the page's CSP rightly refuses injected scripts.
-    session.send("Runtime.evaluate", {"expression": AXE.read_text()})
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        session.send("Runtime.evaluate", {"expression": _axe_source()})
+    session.detach()
+    tags = WCAG_TAGS + (["best-practice"] if best_practice else [])
     result: list[str] = page.evaluate(
-        """async () => {
-            const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+        """async (tags) => {
             const found = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
             return found.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(', '));
-        }"""
+        }""",
+        tags,
     )
     return result
+
+
+@cache
+def _axe_source() -> str:
+    return AXE.read_text()
 
 
 SignIn = Callable[[str, str, str], Page]

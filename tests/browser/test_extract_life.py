@@ -242,8 +242,11 @@ def test_an_extract_is_prepared_approved_issued_read_and_withdrawn(
     page_text = flat(main.inner_text())
     for secret in SECRETS:
         assert flat(secret) not in page_text, secret
-    assert "this review concerns the person on probation, who was supervised by" in page_text
-    assert "the victim, victim, called [redacted]" in page_text
+    # Labels are marked, and a screen reader hears "redacted:" before each.
+    assert "this review concerns redacted: the person on probation, who was supervised by" in (
+        page_text
+    )
+    assert "the victim, redacted: victim, called [redacted]" in page_text
     # The extract lets its reader see their own name.
     assert f"supervised by {PRACTITIONER[1]}".casefold() in page_text
     assert accessibility_violations(practitioner) == []

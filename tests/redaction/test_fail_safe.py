@@ -9,6 +9,7 @@ streets without a number, initials of named people, ages, and names split by a b
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -129,6 +130,8 @@ def test_every_shape_once_accepted_is_absent_from_the_pdf_read_back() -> None:
     )
     pages = PdfReader(io.BytesIO(pdf)).pages
     read_back = " ".join(" ".join(page.extract_text() for page in pages).split())
+    # Paragraph numbers ("1.34") are the PDF's own, not the text's: an age of 34 is not in them.
+    read_back = re.sub(r"(?<!\S)\d+\.\d+(?!\S)", "", read_back)
     secrets = [shape[1] for shape in SHAPES] + ["Z.S.", "D.a.R.", "Morag", "Campbell", "61"]
     for secret in secrets:
         assert " ".join(secret.split()) not in read_back, secret

@@ -52,14 +52,70 @@ def test_the_first_page_is_guidance_on_reading_and_commenting() -> None:
     assert "Background" not in first
 
 
-def test_metadata_holds_only_the_reference_and_marking_and_there_are_no_bookmarks() -> None:
+def test_metadata_holds_only_the_reference_marking_and_language() -> None:
     reader = PdfReader(io.BytesIO(extract()))
     assert reader.metadata is not None
     assert reader.metadata.title == "Redacted review extract EXT-2026-0007"
     assert reader.metadata.subject == MARKING
+    assert reader.metadata.author == "Multi-agency learning panel portal"
     assert "Priya" not in " ".join(str(v) for v in reader.metadata.values())
-    assert reader.outline == []
+    assert reader.root_object["/Lang"] == "en-GB"
+    assert reader.root_object["/ViewerPreferences"]["/DisplayDocTitle"]
     assert all(page.get("/Annots") is None for page in reader.pages)
+
+
+def test_the_outline_holds_every_heading_once_numbered_and_opens_with_the_file() -> None:
+    reader = PdfReader(io.BytesIO(extract()))
+    (title, headings) = reader.outline
+    assert title.title == "Redacted extract of a Serious Further Offence review"
+    assert [h.title for h in headings] == [
+        "Issued to Priya Shah",
+        "How to read this extract",
+        "How to send factual-accuracy comments",
+        "1. Background",
+        "2. Chronology",
+    ]
+    assert reader.get_destination_page_number(headings[-1]) == 1
+    assert reader.root_object["/PageMode"] == "/UseOutlines"
+
+
+def test_headings_that_carry_a_number_are_not_numbered_twice() -> None:
+    pdf = extract(
+        [
+            Section("1. Introduction", "This review concerns the person on probation."),
+            Section("2.3 Risk", "It was not reviewed."),
+        ]
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "1. Introduction" in text and "2.3 Risk" in text
+    assert "1. 1." not in text and "2. 2.3" not in text
+    assert "2.3.1" in text  # its paragraphs are numbered under the heading's own number
+    titles = [h.title for h in PdfReader(io.BytesIO(pdf)).outline[1]]
+    assert titles[-2:] == ["1. Introduction", "2.3 Risk"]
+
+
+def test_lines_broken_mid_sentence_make_one_numbered_paragraph() -> None:
+    pdf = extract(
+        [Section("Background", "The person on probation met\nPractitioner A in\nMarch.\nThen")]
+    )
+    text = PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
+    assert "1.1 The person on probation met Practitioner A in March." in " ".join(text.split())
+    assert "1.2 Then" in " ".join(text.split())
+
+
+def test_labels_and_redacted_marks_are_set_in_bold() -> None:
+    pdf = extract([Section("Background", "Practitioner A met [redacted] and Victim.")])
+    page = PdfReader(io.BytesIO(pdf)).pages[1]
+    bold: list[str] = []
+
+    def visit(text: str, cm: object, tm: object, font: object, size: object) -> None:
+        if font is not None and "Bold" in str(font.get("/BaseFont", "")):  # type: ignore[attr-defined]
+            bold.append(text)
+
+    page.extract_text(visitor_text=visit)  # type: ignore[arg-type]
+    marked = "".join(bold)
+    assert "Practitioner A" in marked and "[redacted]" in marked
+    assert "Victim" not in marked  # not one of this extract's labels
 
 
 def test_text_is_escaped_not_interpreted_as_markup() -> None:
