@@ -147,7 +147,9 @@ def forbidden_strings(
         text = re.sub(r"['’]s?$", "", text)
         folded = fold(text)
         words = [t.norm for t in tokenise(text)]
-        if len(folded) < 3 or folded in rejected or _ordinary_word(text, words):
+        # Two letters are enough to name someone ("Al", "Wu", "ZS"): `verify_pdf` matches them
+        # as whole words, so "also" does not stop an extract. A lone letter could be any word.
+        if len(folded) < 2 or folded in rejected or _ordinary_word(text, words):
             continue
         found.setdefault(folded, text)
     return sorted(found.values())

@@ -22,7 +22,9 @@ from redaction import (
     Section,
     accept_all,
     apply_redactions,
+    forbidden_strings,
     render_extract,
+    verify_pdf,
 )
 
 PARTIES = [
@@ -136,3 +138,20 @@ def test_every_shape_once_accepted_is_absent_from_the_pdf_read_back() -> None:
     for secret in secrets:
         assert " ".join(secret.split()) not in read_back, secret
     assert "called the police" in read_back
+
+
+def test_the_read_back_checks_short_names_as_whole_words() -> None:
+    parties = [Party("Al Wu", Role.VICTIM, key="aw")]
+    forbidden = forbidden_strings([], parties)
+    assert {"Al", "Wu", "Al Wu"} <= set(forbidden)
+
+    def pdf_of(text: str) -> bytes:
+        return render_extract(
+            [Section("Findings", text)],
+            recipient="Priya Shah",
+            reference="EX-00000002",
+            issued_on=date(2026, 11, 25),
+        )
+
+    assert verify_pdf(pdf_of("The officer also wrote to the victim."), forbidden) == []
+    assert verify_pdf(pdf_of("The officer wrote to Al about it."), forbidden) == ["Al"]
