@@ -194,19 +194,35 @@ def _with_panel_rules(panel: Any) -> Any:
     return joinedload(panel).options(selectinload(Panel.members), selectinload(Panel.invitations))
 
 
+def _on_panels_chaired(user: User, record: Any, panel_states: Iterable[PanelState]) -> Select[Any]:
+    """Records of `record`'s table on the panels `user` chairs that are in one of
+    `panel_states`, each loaded with its panel and the panel's case."""
+    return (
+        select(record)
+        .join(Panel, Panel.id == record.panel_id)
+        .where(Panel.chair_id == user.id, Panel.state.in_(panel_states))
+        .options(joinedload(record.panel).joinedload(Panel.case))
+    )
+
+
+def _event_on_issue(actions: Iterable[str], *conditions: Any) -> Any:
+    """Whether the audit log holds one of `actions` on the extract issue of the row, with
+    `conditions` on the event."""
+    return exists().where(
+        AuditEvent.action.in_(actions),
+        AuditEvent.object_type == "extract_issue",
+        AuditEvent.object_id == cast(ExtractIssue.id, String),
+        *conditions,
+    )
+
+
 # What a chair has to do on the panels they chair.
 
 
 def _contributions_to_review(db: Session, user: User) -> list[Todo]:
     found = db.scalars(
-        select(Contribution)
-        .join(Panel, Panel.id == Contribution.panel_id)
-        .where(
-            Panel.chair_id == user.id,
-            Panel.state.in_(REVIEWING),
-            Contribution.state.in_([ContributionState.SUBMITTED, ContributionState.RESUBMITTED]),
-        )
-        .options(joinedload(Contribution.panel).joinedload(Panel.case))
+        _on_panels_chaired(user, Contribution, REVIEWING)
+        .where(Contribution.state.in_([ContributionState.SUBMITTED, ContributionState.RESUBMITTED]))
         .order_by(Contribution.submitted_at)
     ).unique()
     return [
@@ -248,15 +264,8 @@ def _sessions_to_prepare_or_attend(
 
 def _minutes_to_publish(db: Session, user: User, now: datetime) -> list[Todo]:
     held = db.scalars(
-        select(PanelSession)
-        .join(Panel, Panel.id == PanelSession.panel_id)
-        .where(
-            Panel.chair_id == user.id,
-            Panel.state.in_(LIVE),
-            PanelSession.starts_at < now,
-            PanelSession.minutes_published_at.is_(None),
-        )
-        .options(joinedload(PanelSession.panel).joinedload(Panel.case))
+        _on_panels_chaired(user, PanelSession, LIVE)
+        .where(PanelSession.starts_at < now, PanelSession.minutes_published_at.is_(None))
         .order_by(PanelSession.starts_at)
         .limit(SHOWN)
     ).unique()
@@ -279,14 +288,8 @@ def _minutes_to_publish(db: Session, user: User, now: datetime) -> list[Todo]:
 
 def _learning_to_share(db: Session, user: User) -> list[Todo]:
     recorded = db.scalars(
-        select(LearningPoint)
-        .join(Panel, Panel.id == LearningPoint.panel_id)
-        .where(
-            Panel.chair_id == user.id,
-            Panel.state.in_(LIVE),
-            LearningPoint.shared_at.is_(None),
-        )
-        .options(joinedload(LearningPoint.panel).joinedload(Panel.case))
+        _on_panels_chaired(user, LearningPoint, LIVE)
+        .where(LearningPoint.shared_at.is_(None))
         .order_by(LearningPoint.created_at)
         .limit(SHOWN)
     ).unique()
@@ -316,15 +319,12 @@ def _learning_to_share(db: Session, user: User) -> list[Todo]:
 def _actions_to_sign_off(db: Session, user: User) -> list[Todo]:
     """Agreed actions whose agency has reported progress: the chair checks and signs them off."""
     reported = db.scalars(
-        select(Action)
-        .join(Panel, Panel.id == Action.panel_id)
+        _on_panels_chaired(user, Action, DELIVERING)
         .where(
-            Panel.chair_id == user.id,
-            Panel.state.in_(DELIVERING),
             Action.state.in_([ActionState.AGREED, ActionState.PARTLY_AGREED]),
             Action.updates.any(),
         )
-        .options(joinedload(Action.panel).joinedload(Panel.case), selectinload(Action.updates))
+        .options(selectinload(Action.updates))
         .order_by(Action.target_date, Action.id)
         .limit(SHOWN)
     ).unique()
@@ -346,10 +346,8 @@ def _comments_to_answer(db: Session, user: User) -> list[Todo]:
     """Factual-accuracy comments on extracts of the cases whose panels `user` chairs (the
     chairs are told of each), until someone who prepares the case's extracts has done something
     with the copy commented on: read it, withdrawn it or changed when it expires."""
-    answered = exists().where(
-        AuditEvent.action.in_(ANSWERS_TO_COMMENTS),
-        AuditEvent.object_type == "extract_issue",
-        AuditEvent.object_id == cast(ExtractIssue.id, String),
+    answered = _event_on_issue(
+        ANSWERS_TO_COMMENTS,
         AuditEvent.actor_id.is_not(None),
         AuditEvent.actor_id != FactualComment.author_id,
         AuditEvent.occurred_at > FactualComment.created_at,
@@ -598,12 +596,7 @@ def _representatives_to_name(db: Session, user: User) -> list[Todo]:
 
 def _extracts_to_read(db: Session, user: User, now: datetime) -> list[Todo]:
     """Extracts issued to `user`, open to them, that they have not opened yet."""
-    opened = exists().where(
-        AuditEvent.action.in_(READ_EXTRACT),
-        AuditEvent.object_type == "extract_issue",
-        AuditEvent.object_id == cast(ExtractIssue.id, String),
-        AuditEvent.actor_id == user.id,
-    )
+    opened = _event_on_issue(READ_EXTRACT, AuditEvent.actor_id == user.id)
     unread = db.scalars(
         select(ExtractIssue)
         .where(

@@ -25,7 +25,7 @@ from panels.models.cases import (
 from panels.models.contributions import Contribution
 from panels.models.learning import LearningLevel, Theme
 from panels.models.panels import Panel, PanelRole, PanelState
-from panels.models.sessions import Attendance
+from panels.models.sessions import Attendance, PanelSession
 from portal import clock
 
 # The case whose panel is being monitored; the extracts area's demo adds its review.
@@ -159,15 +159,12 @@ def _monitoring_panel(
     for contribution in written.values():
         contributions.accept(db, chair, contribution)  # type: ignore[arg-type]
 
-    first = sessions.schedule(
+    first = _held_session(
         db,
         chair,
         panel,
-        starts_at=clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
-        - timedelta(days=30),
+        days_ago=30,
         duration_minutes=150,
-        location="Northshire Civic Centre, Room 4",
-        online_link="",
         agenda="Introductions\n\nEach agency's chronology\n\nEmerging learning",
     )
     sessions.record_attendance(
@@ -280,6 +277,23 @@ def _monitoring_panel(
     _work_left_on_monitored_panel(db, people, agencies, panel)
 
 
+def _held_session(
+    db: Session, chair: User, panel: Panel, *, days_ago: int, duration_minutes: int, agenda: str
+) -> PanelSession:
+    """A session the panel held at the civic centre, at ten in the morning `days_ago` days ago."""
+    return sessions.schedule(
+        db,
+        chair,
+        panel,
+        starts_at=clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
+        - timedelta(days=days_ago),
+        duration_minutes=duration_minutes,
+        location="Northshire Civic Centre, Room 4",
+        online_link="",
+        agenda=agenda,
+    )
+
+
 def _work_left_on_monitored_panel(
     db: Session, people: dict[str, User], agencies: dict[str, int], panel: Panel
 ) -> None:
@@ -287,15 +301,12 @@ def _work_left_on_monitored_panel(
     learning agreed there to share. (Children's services' progress waits for her sign-off,
     and probation's action is overdue.)"""
     chair = people["Priya"]
-    held = sessions.schedule(
+    held = _held_session(
         db,
         chair,
         panel,
-        starts_at=clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
-        - timedelta(days=6),
+        days_ago=6,
         duration_minutes=90,
-        location="Northshire Civic Centre, Room 4",
-        online_link="",
         agenda="Progress on the actions\n\nLearning still to share",
     )
     sessions.record_attendance(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -329,18 +330,9 @@ def record_entry(
         raise DomainError(
             "Write the decision." if kind is EntryKind.DECISION else "Write the question."
         )
-    entry = _new_entry(item, actor, kind, text=richtext.clean(text))
-    db.flush()
-    audit.record(
-        db,
-        actor.id,
-        f"session.{kind.value}_recorded",
-        "panel_session",
-        item.session_id,
-        item=item.id,
-        entry=entry.id,
+    return _add_entry(
+        db, actor, item, kind, f"session.{kind.value}_recorded", text=richtext.clean(text)
     )
-    return entry
 
 
 def record_learning(
@@ -366,19 +358,15 @@ def record_learning(
         theme_ids=theme_ids,
         agency_ids=agency_ids,
     )
-    entry = _new_entry(item, actor, EntryKind.LEARNING, learning_point_id=point.id)
-    db.flush()
-    audit.record(
+    return _add_entry(
         db,
-        actor.id,
+        actor,
+        item,
+        EntryKind.LEARNING,
         "session.learning_recorded",
-        "panel_session",
-        item.session_id,
-        item=item.id,
-        entry=entry.id,
+        learning_point_id=point.id,
         learning_point=point.id,
     )
-    return entry
 
 
 def propose_action(
@@ -390,30 +378,30 @@ def propose_action(
     if fields.contribution_id is None and item.contribution_id is not None:
         fields = dataclasses.replace(fields, contribution_id=item.contribution_id)
     action = actions.propose(db, actor, item.session.panel, fields)
-    entry = _new_entry(item, actor, EntryKind.ACTION, action_id=action.id)
-    db.flush()
-    audit.record(
+    return _add_entry(
         db,
-        actor.id,
+        actor,
+        item,
+        EntryKind.ACTION,
         "session.action_proposed",
-        "panel_session",
-        item.session_id,
-        item=item.id,
-        entry=entry.id,
+        action_id=action.id,
         proposed=action.id,
     )
-    return entry
 
 
-def _new_entry(
-    item: AgendaItem,
+def _add_entry(
+    db: Session,
     actor: User,
+    item: AgendaItem,
     kind: EntryKind,
+    event: str,
     *,
     text: str = "",
     learning_point_id: int | None = None,
     action_id: int | None = None,
+    **details: Any,
 ) -> SessionEntry:
+    """Record an entry against the item, and `event` (with `details`) in the audit log."""
     entry = SessionEntry(
         kind=kind,
         text=text,
@@ -423,7 +411,24 @@ def _new_entry(
         recorded_at=clock.now(),
     )
     item.entries.append(entry)
+    db.flush()
+    _audit_entry(db, actor, event, item, entry, **details)
     return entry
+
+
+def _audit_entry(
+    db: Session, actor: User, event: str, item: AgendaItem, entry: SessionEntry, **details: Any
+) -> None:
+    audit.record(
+        db,
+        actor.id,
+        event,
+        "panel_session",
+        item.session_id,
+        item=item.id,
+        entry=entry.id,
+        **details,
+    )
 
 
 def remove_entry(db: Session, actor: User, entry: SessionEntry) -> None:
@@ -439,14 +444,12 @@ def remove_entry(db: Session, actor: User, entry: SessionEntry) -> None:
         raise DomainError("This question is on a later session's agenda, so it stays.")
     item.entries.remove(entry)
     db.flush()
-    audit.record(
+    _audit_entry(
         db,
-        actor.id,
+        actor,
         f"session.{entry.kind.value}_removed",
-        "panel_session",
-        item.session_id,
-        item=item.id,
-        entry=entry.id,
+        item,
+        entry,
         text=richtext.to_plain(entry.text),
     )
 

@@ -4,17 +4,12 @@ way passes axe."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from flask import Flask
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from panels import actions, panels
-from panels.actions import ActionFields
-from panels.models.actions import ActionState
-from panels.models.panels import PanelState
 from tests.browser.conftest import SignIn, accessibility_violations, heading
+from tests.support.actions import agreed_action
 from tests.support.world import World
 
 PROBATION = "Northshire Probation"
@@ -24,23 +19,14 @@ PROCEDURE = b"Revised procedure\n\nEvery arrest prompts a review of risk within 
 def test_evidence_is_attached_read_and_shown_on_the_action(
     sign_in: SignIn, live_server: str, worker: None, app: Flask, db: Session, world: World
 ) -> None:
-    with app.test_request_context():
-        action = actions.propose(
-            db,
-            world["chair"],
-            world.panel,
-            ActionFields(
-                description="<p>Review risk after every arrest.</p>",
-                owner_agency_id=world.agencies["probation"].id,
-                owner_role="Head of Public Protection",
-                target_date=date.today() + timedelta(days=60),
-                measure_of_success="<p>An audit of twenty cases.</p>",
-            ),
-        )
-        actions.respond(db, world["probation_rep"], action, ActionState.AGREED, "")
-        panels.move_to(db, world["chair"], world.panel, PanelState.CONTRIBUTIONS_CLOSED)
-        panels.move_to(db, world["chair"], world.panel, PanelState.ACTION_PLAN_AGREED)
-        db.commit()
+    action = agreed_action(
+        app,
+        db,
+        world,
+        "probation",
+        "<p>Review risk after every arrest.</p>",
+        "<p>An audit of twenty cases.</p>",
+    )
     action_url = f"{live_server}/actions/{action.id}"
 
     rep = sign_in(PROBATION, "alan", world["probation_rep"].name)

@@ -11,34 +11,27 @@ from sqlalchemy.orm import Session
 
 from home.dashboard import fresh_notices, home_for
 from panels import actions, contributions, learning
-from panels.actions import ActionFields
 from panels.models.actions import Action, ActionState
 from panels.models.contributions import Contribution
 from panels.models.learning import LearningLevel
 from portal import clock
 from portal.notices import Notice
 from tests.conftest import csrf_token
+from tests.support.actions import propose_action
 from tests.support.people import signed_in_as
 from tests.support.world import World
 
 
 def propose_for_police(app: Flask, db: Session, world: World) -> Action:
-    assert world.panel is not None
-    with app.test_request_context():
-        action = actions.propose(
-            db,
-            world["chair"],
-            world.panel,
-            ActionFields(
-                description="Share arrest records with probation within a day.",
-                owner_agency_id=world.agencies["police"].id,
-                owner_role="Head of Public Protection",
-                target_date=date(2027, 1, 31),
-                measure_of_success="An audit of twenty cases finds every one shared.",
-            ),
-        )
-        db.commit()
-    return action
+    return propose_action(
+        app,
+        db,
+        world,
+        "police",
+        "Share arrest records with probation within a day.",
+        target_date=date(2027, 1, 31),
+        measure_of_success="An audit of twenty cases finds every one shared.",
+    )
 
 
 def fresh_texts(app: Flask, db: Session, who: int) -> list[str]:

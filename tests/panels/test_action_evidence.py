@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -16,16 +15,15 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from panels import actions, evidence, panels
-from panels.actions import ActionFields
-from panels.models.actions import Action, ActionEvidence, ActionState, ActionUpdate, EvidenceState
-from panels.models.panels import PanelState
+from panels import evidence
+from panels.models.actions import Action, ActionEvidence, ActionUpdate, EvidenceState
 from portal.audit import AuditEvent
 from portal.errors import DomainError
 from portal.jobs import Job, JobState
 from portal.templating import format_date
 from tests.conftest import csrf_token
 from tests.extracts import documents
+from tests.support import actions as support_actions
 from tests.support.people import signed_in_as
 from tests.support.work import run_jobs
 from tests.support.world import World
@@ -35,24 +33,14 @@ PROCEDURE = b"Revised procedure\n\nArrests are shared with probation within one 
 
 def agreed_action(app: Flask, db: Session, world: World) -> Action:
     """A police action on `panel`, agreed, with the plan agreed: progress may be reported."""
-    with app.test_request_context():
-        action = actions.propose(
-            db,
-            world["chair"],
-            world.panel,
-            ActionFields(
-                description="<p>Share arrest records with probation within a day.</p>",
-                owner_agency_id=world.agencies["police"].id,
-                owner_role="Head of Public Protection",
-                target_date=date.today() + timedelta(days=60),
-                measure_of_success="<p>An audit of twenty cases finds every one shared.</p>",
-            ),
-        )
-        actions.respond(db, world["police_rep"], action, ActionState.AGREED, "")
-        panels.move_to(db, world["chair"], world.panel, PanelState.CONTRIBUTIONS_CLOSED)
-        panels.move_to(db, world["chair"], world.panel, PanelState.ACTION_PLAN_AGREED)
-        db.commit()
-    return action
+    return support_actions.agreed_action(
+        app,
+        db,
+        world,
+        "police",
+        "<p>Share arrest records with probation within a day.</p>",
+        "<p>An audit of twenty cases finds every one shared.</p>",
+    )
 
 
 def attach(

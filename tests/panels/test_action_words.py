@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels import actions, learning, panels
-from panels.actions import ActionFields
 from panels.models.actions import Action, ActionState, summarise
 from panels.models.learning import LearningLevel
 from panels.models.panels import Panel, PanelState
@@ -22,6 +21,7 @@ from portal.notices import Notice
 from portal.outbox import OutboxEmail
 from portal.templating import format_date
 from tests.conftest import csrf_token
+from tests.support.actions import propose_action
 from tests.support.people import signed_in_as
 from tests.support.world import World
 
@@ -41,22 +41,16 @@ def propose(
     due: int = 30,
     learning_point_id: int | None = None,
 ) -> Action:
-    with app.test_request_context():
-        action = actions.propose(
-            db,
-            world["chair"],
-            world.panel,
-            ActionFields(
-                description=f"<p>{description}</p>",
-                owner_agency_id=world.agencies[agency].id,
-                owner_role="Head of Public Protection",
-                target_date=date.today() + timedelta(days=due),
-                measure_of_success="<p>Seen in a sample of cases.</p>",
-                learning_point_id=learning_point_id,
-            ),
-        )
-        db.commit()
-    return action
+    return propose_action(
+        app,
+        db,
+        world,
+        agency,
+        f"<p>{description}</p>",
+        target_date=date.today() + timedelta(days=due),
+        measure_of_success="<p>Seen in a sample of cases.</p>",
+        learning_point_id=learning_point_id,
+    )
 
 
 def in_words(action: Action) -> list[str]:

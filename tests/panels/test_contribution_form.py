@@ -4,8 +4,10 @@ deadline, and "Save and submit" beside "Save draft", which saves and then asks t
 from __future__ import annotations
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from panels.models.contributions import Contribution, ContributionState
 from tests.conftest import csrf_token
@@ -21,6 +23,20 @@ def police_draft(db: Session, world: World) -> Contribution:
             Contribution.agency_id == world.agencies["police"].id,
         )
     ).one()
+
+
+def save(client: FlaskClient, draft: Contribution, involvement: str, button: str) -> TestResponse:
+    """Post the contribution form with `involvement` written, by the button named `button`."""
+    url = f"/contributions/{draft.id}/edit"
+    return client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "version": str(draft.version),
+            "involvement": involvement,
+            button: "y",
+        },
+    )
 
 
 def test_the_form_speaks_plainly_and_shows_the_deadline(
@@ -45,16 +61,7 @@ def test_save_and_submit_saves_then_asks_to_confirm_the_submission(
 ) -> None:
     draft = police_draft(db, world)
     client = signed_in_as(app.test_client(), db, world["police_rep"])
-    url = f"/contributions/{draft.id}/edit"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(client, url),
-            "version": str(draft.version),
-            "involvement": "Arrested him twice in 2025.",
-            "save_and_submit": "y",
-        },
-    )
+    response = save(client, draft, "Arrested him twice in 2025.", "save_and_submit")
     assert (response.status_code, response.headers["Location"]) == (
         302,
         f"/contributions/{draft.id}/submit",
@@ -79,16 +86,7 @@ def test_save_draft_saves_and_goes_back_to_the_contribution(
 ) -> None:
     draft = police_draft(db, world)
     client = signed_in_as(app.test_client(), db, world["police_rep"])
-    url = f"/contributions/{draft.id}/edit"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(client, url),
-            "version": str(draft.version),
-            "involvement": "Arrested him once.",
-            "submit": "y",
-        },
-    )
+    response = save(client, draft, "Arrested him once.", "submit")
     assert response.headers["Location"] == f"/contributions/{draft.id}"
     db.expire_all()
     assert draft.state is ContributionState.DRAFT

@@ -364,6 +364,18 @@ def token(client: FlaskClient, url: str) -> str:
     return match.group(1)
 
 
+def item_form(csrf: str, item: AgendaItem, step: str, **values: object) -> dict[str, object]:
+    """What the run page's form `step` for `item` posts: each field named for the item and form."""
+    prefix = f"item-{item.id}-{step}"
+    return {
+        "csrf_token": csrf,
+        "step": step,
+        "item": item.id,
+        f"{prefix}-csrf_token": csrf,
+        **{f"{prefix}-{name}": value for name, value in values.items()},
+    }
+
+
 def run_scene(app: Flask, db: Session, world: World) -> tuple[PanelSession, AgendaItem]:
     with app.test_request_context():
         submit_probations(db, world)
@@ -399,43 +411,34 @@ def test_the_chair_runs_the_meeting_on_one_page_and_comes_back_to_each_item(
         }
     ) == (302, f"{url}#attendance")
     assert post(
-        {
-            "step": "decision",
-            "item": item.id,
-            f"{prefix}-decision-csrf_token": csrf,
-            f"{prefix}-decision-text": "Probation will audit its risk reviews.",
-        }
+        item_form(csrf, item, "decision", text="Probation will audit its risk reviews.")
+    ) == (302, f"{url}#{prefix}")
+    assert post(item_form(csrf, item, "notes", notes="Alan Turing presented.")) == (
+        302,
+        f"{url}#{prefix}",
+    )
+    assert post(
+        item_form(
+            csrf,
+            item,
+            "learning",
+            title="Arrests must prompt a review of risk",
+            level="multi_agency",
+            themes=str(theme(db)),
+        )
     ) == (302, f"{url}#{prefix}")
     assert post(
-        {
-            "step": "notes",
-            "item": item.id,
-            f"{prefix}-notes-csrf_token": csrf,
-            f"{prefix}-notes-notes": "Alan Turing presented.",
-        }
-    ) == (302, f"{url}#{prefix}")
-    assert post(
-        {
-            "step": "learning",
-            "item": item.id,
-            f"{prefix}-learning-csrf_token": csrf,
-            f"{prefix}-learning-title": "Arrests must prompt a review of risk",
-            f"{prefix}-learning-level": "multi_agency",
-            f"{prefix}-learning-themes": str(theme(db)),
-        }
-    ) == (302, f"{url}#{prefix}")
-    assert post(
-        {
-            "step": "action",
-            "item": item.id,
-            f"{prefix}-action-csrf_token": csrf,
-            f"{prefix}-action-description": "Tell probation of every arrest.",
-            f"{prefix}-action-owner_agency": str(world.agencies["police"].id),
-            f"{prefix}-action-owner_role": "Head of Public Protection",
-            f"{prefix}-action-target_date": ["31", "1", "2027"],
-            f"{prefix}-action-measure_of_success": "An audit.",
-            f"{prefix}-action-learning_point": "",
-        }
+        item_form(
+            csrf,
+            item,
+            "action",
+            description="Tell probation of every arrest.",
+            owner_agency=str(world.agencies["police"].id),
+            owner_role="Head of Public Protection",
+            target_date=["31", "1", "2027"],
+            measure_of_success="An audit.",
+            learning_point="",
+        )
     ) == (302, f"{url}#{prefix}")
     status, added = post(
         {"step": "add_item", "add-item-csrf_token": csrf, "add-item-title": "Any other business"}
@@ -482,15 +485,7 @@ def test_a_refused_form_is_shown_again_at_its_item_with_what_was_typed(
     csrf = token(client, url)
     prefix = f"item-{item.id}-learning"
     response = client.post(
-        url,
-        data={
-            "csrf_token": csrf,
-            "step": "learning",
-            "item": item.id,
-            f"{prefix}-csrf_token": csrf,
-            f"{prefix}-title": "Kept as typed",
-            f"{prefix}-level": "local",
-        },
+        url, data=item_form(csrf, item, "learning", title="Kept as typed", level="local")
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
