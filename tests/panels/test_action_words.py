@@ -21,7 +21,7 @@ from portal.notices import Notice
 from portal.outbox import OutboxEmail
 from portal.templating import format_date
 from tests.conftest import csrf_token
-from tests.support.actions import propose_action
+from tests.support.actions import agreed_action, propose_action
 from tests.support.people import signed_in_as
 from tests.support.world import World
 
@@ -237,3 +237,28 @@ def test_closing_with_every_action_signed_off_is_the_plain_next_step(
     confirmation = page(chair, f"/panels/{world.panel.id}/state?value=closed")
     assert "not signed off" not in confirmation and "not agreed" not in confirmation
     assert 'name="value"' in confirmation
+
+
+def test_the_action_plan_page_holds_what_its_pdf_holds(
+    app: Flask, db: Session, world: World
+) -> None:
+    description = "Review how the police share call-out histories with probation."
+    action = agreed_action(app, db, world, "police", description, "A protocol signed by both.")
+    with app.test_request_context():
+        actions.report_progress(
+            db, world["police_rep"], action, "The protocol is drafted and with legal."
+        )
+        db.commit()
+    assert world.panel is not None
+    page = signed_in_as(app.test_client(), db, world["chair"]).get(
+        f"/panels/{world.panel.id}/actions"
+    )
+    html = page.get_data(as_text=True)
+    for held in (
+        description,
+        "A protocol signed by both.",
+        "The protocol is drafted and with legal.",
+        f"Reported by {world['police_rep'].name}",
+        "1 update in all",
+    ):
+        assert held in html, held
