@@ -207,6 +207,27 @@ def _share_learning(user: User, point: LearningPoint) -> bool:
     return point.shared_at is None and bool(point.agencies) and _manage_panel(user, point.panel)
 
 
+@rule("acknowledge", LearningPoint)
+def _acknowledge_learning(user: User, point: LearningPoint) -> bool:
+    """The lead of an agency the learning was shared with, for their own agency alone."""
+    return (
+        point.shared_at is not None
+        and user.has_role(Role.AGENCY_LEAD)
+        and any(agency.id == user.agency_id for agency in point.agencies)
+    )
+
+
+@rule("follow_up", LearningPoint)
+def _follow_up_learning(user: User, point: LearningPoint) -> bool:
+    """Who sees which agencies have acknowledged shared learning: the chair, the inspectorate
+    (observers who can see the learning), the administrator."""
+    return point.shared_at is not None and (
+        is_admin(user)
+        or is_chair(user, point.panel)
+        or (user.has_role(Role.OBSERVER) and _view_learning(user, point))
+    )
+
+
 @rule("view", Action)
 def _view_action(user: User, action: Action) -> bool:
     return _view_panel(user, action.panel)

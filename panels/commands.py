@@ -1,5 +1,5 @@
-"""The panels area's scheduled work: overdue reminders, a daily job for the workers, and the
-same as a command to run by hand."""
+"""The panels area's scheduled work: reminders of overdue actions and of learning not yet
+acknowledged, daily jobs for the workers, and the first as a command to run by hand."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from panels.actions import remind_overdue
+from panels.learning import remind_unacknowledged
 from portal import clock, jobs
 from portal.db import get_db
 
@@ -28,3 +29,9 @@ def remind_overdue_command() -> None:
 def remind_overdue_job(db: Session, job: jobs.Job, progress: jobs.Progress) -> None:
     progress("Telling owning agencies about overdue actions")
     remind_overdue(db, clock.today())
+
+
+@jobs.handler("panels.remind-unacknowledged", every=timedelta(days=1))
+def remind_unacknowledged_job(db: Session, job: jobs.Job, progress: jobs.Progress) -> None:
+    progress("Reminding agencies of learning they have not acknowledged")
+    remind_unacknowledged(db, clock.now())

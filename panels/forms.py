@@ -51,7 +51,7 @@ from panels.models.cases import (
     ReviewStatus,
 )
 from panels.models.contributions import SECTIONS
-from panels.models.learning import LearningLevel
+from panels.models.learning import LearningLevel, LearningResponse
 from portal import richtext
 from portal.clock import LONDON
 from portal.db import LabelledEnum
@@ -394,6 +394,22 @@ class ActionForm(VersionedForm):
         invalid_choice_message="Choose learning from the list",
     )
     submit = SubmitField("Save action", widget=GovSubmitInput())
+
+
+class AcknowledgeForm(Form):
+    response = RadioField(
+        "What did your agency do with this learning?",
+        widget=GovRadioInput(),
+        choices=choices(LearningResponse),
+        validators=[InputRequired(message="Choose what your agency did with the learning")],
+    )
+    detail = text_area(
+        "What was done, or why no action is being taken",
+        "Say what your agency did, or why it is taking no action",
+        rows=5,
+    )
+    done_on = UkDateField("Date it was done", "Enter the date it was done")
+    submit = SubmitField("Save acknowledgement", widget=GovSubmitInput())
 
 
 class ResponseForm(Form):

@@ -1,19 +1,23 @@
-"""Operations on learning: recording, revising and sharing it; and the learning library."""
+"""Operations on learning: recording, revising and sharing it; agencies acknowledging it, and
+reminders to those who have not; and the learning library."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from agencies.models import User
+from agencies.models import Agency, User
 from panels import notify
 from panels.models.cases import Case, ProbationRegion
 from panels.models.learning import (
+    LearningAcknowledgement,
     LearningLevel,
     LearningPoint,
+    LearningReminder,
+    LearningResponse,
     Theme,
     learning_point_agencies,
     learning_point_themes,
@@ -24,6 +28,7 @@ from portal import audit, clock, richtext
 from portal.clock import LONDON
 from portal.errors import DomainError
 from portal.policy import authorise
+from portal.templating import format_date
 from portal.urls import path_for
 
 
@@ -110,6 +115,166 @@ def share(db: Session, actor: User, point: LearningPoint) -> None:
             path_for("panels.learning_detail", point_id=point.id),
             "Learning shared with your agency",
         )
+
+
+# An agency that has not acknowledged shared learning this long after it was shared is reminded.
+ACKNOWLEDGE_WITHIN = timedelta(days=28)
+
+
+def acknowledgement_of(
+    db: Session, point: LearningPoint, agency_id: int
+) -> LearningAcknowledgement | None:
+    return db.scalar(
+        select(LearningAcknowledgement).filter_by(learning_point_id=point.id, agency_id=agency_id)
+    )
+
+
+def acknowledge(
+    db: Session,
+    actor: User,
+    point: LearningPoint,
+    *,
+    response: LearningResponse,
+    detail: str,
+    done_on: date,
+) -> LearningAcknowledgement:
+    """The lead of an agency the learning was shared with says what the agency did with it; a
+    second time changes what they said."""
+    authorise(
+        actor,
+        "acknowledge",
+        point,
+        "Only the lead of an agency this learning was shared with can acknowledge it.",
+    )
+    detail = detail.strip()
+    if not detail:
+        raise DomainError(
+            "Say why your agency is taking no action."
+            if response is LearningResponse.NO_ACTION
+            else "Say what your agency did."
+        )
+    if done_on > clock.today():
+        raise DomainError("The date it was done must be today or in the past.")
+    assert actor.agency_id is not None  # only a lead of an agency the point names gets here
+    agency = next(agency for agency in point.agencies if agency.id == actor.agency_id)
+    acknowledgement = acknowledgement_of(db, point, agency.id)
+    changed = acknowledgement is not None
+    if acknowledgement is None:
+        acknowledgement = LearningAcknowledgement(learning_point_id=point.id, agency_id=agency.id)
+        db.add(acknowledgement)
+    acknowledgement.acknowledged_by_id = actor.id
+    acknowledgement.acknowledged_at = clock.now()
+    acknowledgement.response = response
+    acknowledgement.detail = detail
+    acknowledgement.done_on = done_on
+    db.flush()
+    audit.record(
+        db,
+        actor.id,
+        "learning.acknowledgement_changed" if changed else "learning.acknowledged",
+        "learning_point",
+        point.id,
+        agency=agency.id,
+        response=response.value,
+        done_on=done_on.isoformat(),
+    )
+    notify.tell(
+        db,
+        [point.panel.chair],
+        f"{agency.name} has {'changed what it did with' if changed else 'acknowledged'} the "
+        f"learning from the panel for case {point.panel.case.reference}: {point.title} "
+        f"({response.label})",
+        path_for("panels.learning_detail", point_id=point.id),
+        "Learning acknowledged",
+    )
+    return acknowledgement
+
+
+@dataclass(frozen=True)
+class AgencyFollowUp:
+    """Where one agency stands with learning shared with it."""
+
+    agency_name: str
+    acknowledgement: LearningAcknowledgement | None
+    days_since_shared: int
+    reminded_at: datetime | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.acknowledgement is None and self.days_since_shared >= ACKNOWLEDGE_WITHIN.days
+
+
+def follow_up(db: Session, point: LearningPoint, today: date) -> list[AgencyFollowUp]:
+    """For each agency the learning was shared with: acknowledged (by whom, when, what they did)
+    or not yet, how long since it was shared, and whether it was reminded."""
+    if point.shared_at is None:
+        return []
+    acknowledged = {
+        ack.agency_id: ack
+        for ack in db.scalars(select(LearningAcknowledgement).filter_by(learning_point_id=point.id))
+    }
+    reminded = {
+        reminder.agency_id: reminder.sent_at
+        for reminder in db.scalars(select(LearningReminder).filter_by(learning_point_id=point.id))
+    }
+    days = (today - point.shared_at.astimezone(LONDON).date()).days
+    return [
+        AgencyFollowUp(agency.name, acknowledged.get(agency.id), days, reminded.get(agency.id))
+        for agency in point.agencies
+    ]
+
+
+def remind_unacknowledged(db: Session, now: datetime) -> int:
+    """Remind, once, the leads of each agency that has not acknowledged learning shared with it
+    ACKNOWLEDGE_WITHIN ago or more; the number of reminders sent."""
+    links = learning_point_agencies
+    due = db.execute(
+        select(LearningPoint, Agency)
+        .join(links, links.c.learning_point_id == LearningPoint.id)
+        .join(Agency, Agency.id == links.c.agency_id)
+        .outerjoin(
+            LearningAcknowledgement,
+            and_(
+                LearningAcknowledgement.learning_point_id == LearningPoint.id,
+                LearningAcknowledgement.agency_id == Agency.id,
+            ),
+        )
+        .outerjoin(
+            LearningReminder,
+            and_(
+                LearningReminder.learning_point_id == LearningPoint.id,
+                LearningReminder.agency_id == Agency.id,
+            ),
+        )
+        .where(
+            LearningPoint.shared_at <= now - ACKNOWLEDGE_WITHIN,
+            LearningAcknowledgement.id.is_(None),
+            LearningReminder.learning_point_id.is_(None),
+        )
+        .order_by(LearningPoint.id, Agency.id)
+    ).all()
+    for point, agency in due:
+        assert point.shared_at is not None  # only shared learning is due
+        notify.tell(
+            db,
+            notify.agency_leads(db, agency.id),
+            f"Learning from the panel for case {point.panel.case.reference} was shared with "
+            f"{agency.name} on {format_date(point.shared_at)} and "
+            f"has not been acknowledged yet: {point.title}. Say what your agency did with it.",
+            path_for("panels.learning_acknowledge", point_id=point.id),
+            "Learning waiting for your agency's acknowledgement",
+        )
+        db.add(LearningReminder(learning_point_id=point.id, agency_id=agency.id, sent_at=now))
+        audit.record(
+            db,
+            None,
+            "learning.acknowledgement_reminded",
+            "learning_point",
+            point.id,
+            agency=agency.id,
+        )
+    db.flush()
+    return len(due)
 
 
 @dataclass(frozen=True)

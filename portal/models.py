@@ -16,7 +16,12 @@ from extracts.models import (
 from panels.models.actions import Action, ActionEvidence, ActionUpdate
 from panels.models.cases import Case
 from panels.models.contributions import ChronologyEntry, Contribution, ContributionRevision
-from panels.models.learning import LearningPoint, Theme
+from panels.models.learning import (
+    LearningAcknowledgement,
+    LearningPoint,
+    LearningReminder,
+    Theme,
+)
 from panels.models.panels import Invitation, Panel, PanelMember
 from panels.models.sessions import AgendaItem, PanelSession, SessionAttendee, SessionEntry
 from portal.audit import AuditEvent
@@ -45,7 +50,9 @@ __all__ = [
     "FactualComment",
     "Invitation",
     "Job",
+    "LearningAcknowledgement",
     "LearningPoint",
+    "LearningReminder",
     "LogoutTokenUse",
     "Notice",
     "OutboxEmail",

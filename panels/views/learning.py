@@ -1,4 +1,5 @@
-"""Pages for learning: recording and sharing it, the library, and what is shared with me."""
+"""Pages for learning: recording and sharing it, acknowledging it, the library, and what is
+shared with me."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from sqlalchemy import select
 from agencies.models import Agency
 from agencies.signed_in import me
 from panels import learning, queries
-from panels.forms import LearningForm, LibraryForm
+from panels.forms import AcknowledgeForm, LearningForm, LibraryForm
 from panels.learning import LibraryFilter
 from panels.models.cases import ProbationRegion
-from panels.models.learning import LearningLevel, LearningPoint
+from panels.models.learning import LearningLevel, LearningPoint, LearningResponse
 from panels.models.panels import Panel
 from panels.views import blueprint
 from portal import clock, richtext
@@ -83,7 +84,38 @@ def learning_detail(point_id: int) -> Any:
             action for action in queries.actions_from(get_db(), point) if can(me(), "view", action)
         ],
         today=clock.today(),
+        follow_up=learning.follow_up(get_db(), point, clock.today())
+        if can(me(), "follow_up", point)
+        else None,
     )
+
+
+@blueprint.route("/learning/<int:point_id>/acknowledge", methods=["GET", "POST"])
+def learning_acknowledge(point_id: int) -> Any:
+    point = get_or_404(LearningPoint, point_id)
+    ensure("acknowledge", point)
+    form = AcknowledgeForm()
+    earlier = learning.acknowledgement_of(get_db(), point, current_user.agency_id)
+    if request.method == "GET" and earlier is not None:
+        form.response.data = earlier.response.value
+        form.detail.data = earlier.detail
+        form.done_on.data = earlier.done_on
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: learning.acknowledge(
+                get_db(),
+                me(),
+                point,
+                response=LearningResponse(form.response.data),
+                detail=form.detail.data or "",
+                done_on=form.done_on.data or clock.today(),  # required by the form
+            ),
+        )
+        if not isinstance(outcome, Refused):
+            flash("Your agency's acknowledgement has been saved.", "success")
+            return redirect(url_for(".learning_detail", point_id=point.id))
+    return render_template("panels/acknowledge_form.html", form=form, point=point, earlier=earlier)
 
 
 @blueprint.route("/learning/<int:point_id>/edit", methods=["GET", "POST"])

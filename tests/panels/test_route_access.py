@@ -352,6 +352,14 @@ ROUTES = (
     Route("GET, POST", "/learning/{recorded}/edit", CHAIR, _LEARNING_FORM),
     Route("GET, POST", "/learning/{shared}/edit", NOBODY, _LEARNING_FORM),
     Route("GET, POST", "/learning/{recorded}/share", CHAIR),
+    # Only the lead of an agency it was shared with: not the chair, not the administrator.
+    Route(
+        "GET, POST",
+        "/learning/{shared}/acknowledge",
+        frozenset({"police_lead"}),
+        {"response": "briefed_teams", "detail": "Briefed.", "done_on": ["1", "1", "2026"]},
+    ),
+    Route("GET, POST", "/learning/{recorded}/acknowledge", NOBODY),
     Route("GET", "/panels/{panel}/actions", PANEL),
     Route("GET", "/panels/{panel}/actions.csv", PANEL),
     Route("GET", "/panels/{panel}/actions.pdf", PANEL),
@@ -398,6 +406,12 @@ SHOWN = (
     Shown("/learning/shared", SHARED_TITLE, POLICE, EVERYONE - POLICE),
     Shown("/learning/shared", RECORDED_TITLE, NOBODY, EVERYONE),
     Shown("/sessions/{session}", MINUTES, CHAIR, PANEL - CHAIR),
+    Shown(
+        "/learning/{shared}",
+        "Not yet acknowledged",
+        frozenset({"admin", "chair", "observer"}),
+        frozenset({"probation_rep", "police_rep", "police_lead", "other_member"}),
+    ),
 )
 
 
