@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import json
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -344,9 +346,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 if __name__ == "__main__":
-    import json
-    import sys
-
     if len(sys.argv) != 3 or sys.argv[1] != "manifest":
         sys.exit("usage: python -m redaction.ner manifest MODEL_DIRECTORY > manifest.json")
     print(json.dumps(model_manifest(Path(sys.argv[2])), indent=2, sort_keys=True))

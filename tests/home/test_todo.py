@@ -24,6 +24,7 @@ from panels.models.panels import Panel, PanelState
 from portal import clock
 from portal.clock import LONDON
 from tests.support import people
+from tests.support.people import signed_in_as
 from tests.support.world import World, a_case
 
 TODAY = date(2026, 3, 10)
@@ -298,8 +299,6 @@ def test_the_overdue_banner_shows_only_actions_the_person_can_act_on(
 
 
 def test_the_page_shows_each_action_in_its_own_words(app: Flask, db: Session, world: World) -> None:
-    from tests.support.people import signed_in_as
-
     panel = world.panel
     assert panel is not None
     with app.test_request_context():

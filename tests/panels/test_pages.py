@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from panels.models.contributions import Contribution
 from tests.support.people import signed_in_as
-from tests.support.world import World
+from tests.support.world import World, case_form
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
@@ -29,18 +29,7 @@ def test_what_people_typed_is_escaped_in_lists_and_tables(
     page = client.get("/cases/new").get_data(as_text=True)
     response = client.post(
         "/cases/new",
-        data={
-            "csrf_token": token(page),
-            "reference": "<b>SFO-9</b>",
-            "region": "wales",
-            "offence_category": "murder",
-            "offence_date": ["14", "1", "2026"],
-            "charge_date": ["", "", ""],
-            "review_status": "in_progress",
-            "mappa_category": "",
-            "mappa_level": "",
-            "quality_rating": "",
-        },
+        data=case_form(token(page), "<b>SFO-9</b>"),
     )
     assert response.status_code == 302
     listing = client.get("/cases").get_data(as_text=True)
@@ -55,18 +44,7 @@ def test_a_bad_case_form_keeps_what_was_typed_and_says_what_is_wrong(
     page = client.get("/cases/new").get_data(as_text=True)
     response = client.post(
         "/cases/new",
-        data={
-            "csrf_token": token(page),
-            "reference": "SFO-KEEP-ME",
-            "region": "wales",
-            "offence_category": "murder",
-            "offence_date": ["31", "2", "2026"],
-            "charge_date": ["", "", ""],
-            "review_status": "in_progress",
-            "mappa_category": "",
-            "mappa_level": "",
-            "quality_rating": "",
-        },
+        data=case_form(token(page), "SFO-KEEP-ME", offence_date=("31", "2", "2026")),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200

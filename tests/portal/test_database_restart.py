@@ -26,6 +26,7 @@ from portal.jobs import Job, JobState
 from tests.conftest import app_settings, csrf_token
 from tests.support import people
 from tests.support.postgres import Server, restartable_server
+from tests.support.world import case_form
 
 # The server a job handler below stops, as an outage in the middle of a job.
 _outage: dict[str, Server] = {}
@@ -109,21 +110,7 @@ def client(app: Flask, sessions: sessionmaker[Session], chair: User) -> FlaskCli
 
 
 def add_case(client: FlaskClient, reference: str, token: str) -> TestResponse:
-    return client.post(
-        "/cases/new",
-        data={
-            "csrf_token": token,
-            "reference": reference,
-            "region": "wales",
-            "offence_category": "murder",
-            "offence_date": ["14", "1", "2026"],
-            "charge_date": ["", "", ""],
-            "review_status": "in_progress",
-            "mappa_category": "",
-            "mappa_level": "",
-            "quality_rating": "",
-        },
-    )
+    return client.post("/cases/new", data=case_form(token, reference))
 
 
 def references(sessions: sessionmaker[Session]) -> list[str]:

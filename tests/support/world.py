@@ -61,6 +61,24 @@ def a_case(db: Session, chair: User, reference: str) -> Case:
     )
 
 
+def case_form(
+    token: str, reference: str, offence_date: tuple[str, str, str] = ("14", "1", "2026")
+) -> dict[str, object]:
+    """What the new-case page's form sends, filled in as a chair would."""
+    return {
+        "csrf_token": token,
+        "reference": reference,
+        "region": "wales",
+        "offence_category": "murder",
+        "offence_date": list(offence_date),
+        "charge_date": ["", "", ""],
+        "review_status": "in_progress",
+        "mappa_category": "",
+        "mappa_level": "",
+        "quality_rating": "",
+    }
+
+
 def build(db: Session, admin: User, probation: Agency, police: Agency) -> World:
     world = World()
     childrens = agencies.register_agency(
