@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from redaction.model import Party, Proposal, Source
-from redaction.ner import EntityFinder, entity_proposals
-from redaction.parties import PartyMatcher
+from redaction.ner import EntityFinder, entity_proposals, find_in_sections
+from redaction.parties import COMMON_WORD_NAMES, PartyMatcher, plain_tokens
 from redaction.patterns import DEFAULT_CASE_REFERENCE_PATTERNS, find_patterns
 
 # When two detectors claim the same words, the reviewer sees the most specific reason.
@@ -50,17 +50,34 @@ class Detector:
         A name the recogniser found in any section is proposed wherever else it appears in the
         review, so the sections of one document are best proposed together.
         """
-        entities = [entity_proposals(self.ner, t) if self.ner else [] for t in texts]
-        recognised = {e.text: e for found in entities for e in found if len(e.text) >= 3}
-        results = []
-        for text, found_here in zip(texts, entities, strict=True):
-            found = self._matcher.propose(text, keep_visible=self._visible)
+        known = []
+        # Each section's words, found once for the parties and the recogniser's screen.
+        words = [plain_tokens(text) for text in texts]
+        for text, tokens in zip(texts, words, strict=True):
+            found = self._matcher.propose(text, keep_visible=self._visible, tokens=tokens)
             if self.patterns:
                 found.extend(find_patterns(text, self.case_reference_patterns))
+            known.append(found)
+        entities: list[list[Proposal]] = [[] for _ in texts]
+        visible = [self._visible_mentions(text) for text in texts]
+        if self.ner is not None:
+            # The recogniser reads only sentences with a capitalised word these do not explain.
+            explained = [
+                [(p.start, p.end) for p in (*found, *seen)]
+                for found, seen in zip(known, visible, strict=True)
+            ]
+            for k, found_in in enumerate(
+                find_in_sections(self.ner, texts, explained, COMMON_WORD_NAMES, tokens=words)
+            ):
+                entities[k] = entity_proposals(self.ner, texts[k], found_in)
+        recognised = {e.text: e for found in entities for e in found if len(e.text) >= 3}
+        results = []
+        for text, found_here, found, visible_spans in zip(
+            texts, entities, known, visible, strict=True
+        ):
             if self.ner is not None:
                 more = found_here + _other_occurrences(text, found_here, recognised)
                 # A recognised name that is a party the recipient may see stays visible too.
-                visible_spans = self._visible_mentions(text)
                 found.extend(e for e in more if not _inside_any(e, visible_spans))
             results.append(deduplicate(found))
         return results

@@ -10,6 +10,13 @@ Optional: the known-party and pattern detectors work without it. Two finders:
   official `en_core_web_sm` from an internal mirror makes it the one used instead.
 * `TitledNameFinder`: no model at all; a title or rank followed by a capitalised word ("Mr
   Jones", "DC Patel", "Dr Okafor"). Few names, but hardly ever wrong.
+
+The model is slow (some 10,000 words a second on one core), so it reads only the sentences that
+might hold a name nobody has found yet: `sentences_to_recognise` keeps those with a capitalised
+word that no known party, no pattern, no word of public services ("Police", "MAPPA") and, at
+the start of a sentence, no word the review also writes in small letters ("The", "Recall")
+explains. The model finds names by their capitals: a sentence without an unexplained one has
+nothing in it for the model to add.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from redaction.model import Proposal, RedactionError, Source
+from redaction.text import Token, tokenise
 
 PERSON = "PERSON"
 PLACE = "PLACE"
@@ -147,8 +155,11 @@ class EntityFinder(Protocol):
     def find(self, text: str) -> list[Entity]: ...
 
 
-def entity_proposals(finder: EntityFinder, text: str) -> list[Proposal]:
-    """The finder's entities as proposals, each saying which recogniser found it."""
+def entity_proposals(
+    finder: EntityFinder, text: str, entities: Sequence[Entity] | None = None
+) -> list[Proposal]:
+    """The finder's entities (found in `text` now unless given) as proposals, each saying
+    which recogniser found it."""
     return [
         Proposal(
             start=e.start,
@@ -158,9 +169,122 @@ def entity_proposals(finder: EntityFinder, text: str) -> list[Proposal]:
             source=Source.NER,
             kind=e.label.lower(),
         )
-        for e in finder.find(text)
+        for e in (finder.find(text) if entities is None else entities)
         if e.label in _REASONS and e.end > e.start
     ]
+
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Capitalised words of public services' writing that are nobody's name, nor a place's.
+_NOT_NAMES = _words(
+    """
+    i mr mrs ms miss mx dr prof rev pc wpc dc ds di dci dsi sgt insp pcso cllr
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday
+    police council service services probation court courts crown magistrates magistrates'
+    prison hmp nhs trust health board university social care housing team office unit
+    department community children children's adult adults safeguarding partnership panel
+    review section part chapter appendix table figure paragraph background summary analysis
+    findings finding recommendation recommendations chronology contacts contact details key
+    name role agency phone telephone email address dob date birth age relationship
+    officer practitioner manager sergeant constable inspector detective nurse worker
+    mappa marac oasys pnc cro crn nhs da dv gp po om spo vlo idva isva cps asb mash dash
+    visor ndelius nomis omu ppu sfo dhr sar csr uk a&e ni
+    witness victim family member person partner mother father son daughter brother sister
+    neighbour friend
+    the a an this that these those there then here it its he she they we his her their our
+    on in at to of for from by with without about after before during following since until
+    once while when where which who what why how if as and but or so not no nor yet also all
+    both each some one two three however although because later
+    """
+)
+# Where a new sentence, heading, list item or table cell starts.
+_UNIT_BREAK = re.compile(
+    r"[.!?;:][\"”’')\]]*[ \t\r\n]+|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[•*–\-\d]|[^\n]*[|\t]))|[|\t]+"
+)
+
+
+_TITLE_BEFORE = re.compile(r"(?<![^\W\d_])(?i:mr|mrs|ms|dr|prof|rev|st|insp|sgt|supt)\Z")
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def ordinary_words(sections: Iterable[Sequence[Token]]) -> frozenset[str]:
+    """The words a review writes in small letters somewhere (given the tokens of each of its
+    sections): at the start of a sentence their capital says nothing ("Recall was ...")."""
+    return frozenset(t.norm for tokens in sections for t in tokens if t.text.islower())
+
+
+def sentences_to_recognise(
+    text: str,
+    explained: Sequence[tuple[int, int]] = (),
+    ordinary: frozenset[str] = frozenset(),
+    keep_names: frozenset[str] = frozenset(),
+    tokens: Sequence[Token] | None = None,
+) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence, heading or cell of `text` holding a capitalised word
+    that nothing explains: not inside an `explained` span (a known party, a pattern), not a
+    word of public services, and not, at the start of the sentence, one of the `ordinary`
+    words the review also writes in small letters (unless it is among `keep_names`, names that
+    are words: "Hope")."""
+    covered = sorted(explained)
+    units: list[tuple[int, int]] = []
+    start = 0
+    for match in _UNIT_BREAK.finditer(text):
+        dot = match.start()
+        if text[dot] == "." and _TITLE_BEFORE.search(text, max(0, dot - 6), dot):
+            continue  # "Mr. Smith" is one sentence
+        # The sentence keeps its full stop: the model reads a sentence better whole.
+        end = dot + len(match.group()) - len(match.group().lstrip(".!?;:\"”’')]"))
+        units.append((start, end))
+        start = match.end()
+    units.append((start, len(text)))
+    units = [_strip(text, a, b) for a, b in units]
+    if tokens is None:
+        tokens = tokenise(text)
+    chosen: list[tuple[int, int]] = []
+    t = 0
+    c = 0
+    for unit_start, unit_end in units:
+        first = True
+        needed = False
+        while t < len(tokens) and tokens[t].start < unit_end:
+            token = tokens[t]
+            t += 1
+            if token.start < unit_start:
+                continue
+            opening, first = first, False
+            if needed or not token.text[:1].isupper():
+                continue
+            while c < len(covered) and covered[c][1] <= token.start:
+                c += 1
+            if c < len(covered) and covered[c][0] <= token.start and token.end <= covered[c][1]:
+                continue
+            if _explained_word(token, opening, ordinary, keep_names):
+                continue
+            needed = True
+        if needed:
+            chosen.append((unit_start, unit_end))
+    return chosen
+
+
+def _explained_word(
+    token: Token, opening: bool, ordinary: frozenset[str], keep_names: frozenset[str]
+) -> bool:
+    norm = token.norm.removesuffix("'s")
+    if norm in _NOT_NAMES:
+        return True
+    return opening and norm in ordinary and norm not in keep_names
 
 
 def installed_model() -> str | None:
@@ -263,18 +387,35 @@ class SpacyFinder:
         return self._nlp
 
     def find(self, text: str) -> list[Entity]:
+        return self.find_many([text])[0]
+
+    def find_many(self, texts: Sequence[str]) -> list[list[Entity]]:
+        """The entities of each text, the model reading them in batches and each distinct
+        text once (a review repeats its headings, table rows and chronology entries). Nothing
+        is kept from one call to the next: no review's words stay in a worker's memory."""
         nlp = self.load()
-        entities: list[Entity] = []
-        chunks = list(_chunks(text, self._MAX_CHUNK))
-        for (offset, _), doc in zip(chunks, nlp.pipe(c for _, c in chunks), strict=True):
-            for ent in doc.ents:
-                label = _SPACY_LABELS.get(ent.label_)
-                if label is None:
-                    continue
-                start, end = _trim(text, offset + ent.start_char, offset + ent.end_char)
+        pieces = [
+            (k, offset, chunk)
+            for k, text in enumerate(texts)
+            for offset, chunk in _chunks(text, self._MAX_CHUNK)
+        ]
+        distinct = list(dict.fromkeys(chunk for _, _, chunk in pieces))
+        found = {
+            chunk: [
+                (ent.start_char, ent.end_char, _SPACY_LABELS[ent.label_])
+                for ent in doc.ents
+                if ent.label_ in _SPACY_LABELS
+            ]
+            for chunk, doc in zip(distinct, nlp.pipe(distinct, batch_size=256), strict=True)
+        }
+        results: list[list[Entity]] = [[] for _ in texts]
+        for k, offset, chunk in pieces:
+            text = texts[k]
+            for ent_start, ent_end, label in found[chunk]:
+                start, end = _trim(text, offset + ent_start, offset + ent_end)
                 if end > start:
-                    entities.append(Entity(start, end, label, text[start:end]))
-        return entities
+                    results[k].append(Entity(start, end, label, text[start:end]))
+        return results
 
 
 _TITLED_NAME = re.compile(
@@ -305,6 +446,45 @@ class CombinedFinder:
 
     def find(self, text: str) -> list[Entity]:
         return [e for finder in self.finders for e in finder.find(text)]
+
+
+def find_in_sections(
+    finder: EntityFinder,
+    texts: Sequence[str],
+    explained: Sequence[Sequence[tuple[int, int]]],
+    keep_names: frozenset[str] = frozenset(),
+    ordinary: frozenset[str] | None = None,
+    tokens: Sequence[Sequence[Token]] | None = None,
+) -> list[list[Entity]]:
+    """What `finder` finds in each section of one review, a model (a finder with `find_many`)
+    reading only the sentences `sentences_to_recognise` keeps, all sections in one batch; a
+    rule such as the title rule reads everything. `ordinary`: the words written in small
+    letters, by default those of `texts`; `tokens`: the words of each text, if known."""
+    finders = finder.finders if isinstance(finder, CombinedFinder) else [finder]
+    results: list[list[Entity]] = [[] for _ in texts]
+    for inner in finders:
+        find_many = getattr(inner, "find_many", None)
+        if find_many is None:
+            for k, text in enumerate(texts):
+                results[k].extend(inner.find(text))
+            continue
+        if tokens is None:
+            tokens = [tokenise(text) for text in texts]
+        if ordinary is None:
+            ordinary = ordinary_words(tokens)
+        spans = [
+            (k, start, end)
+            for k, text in enumerate(texts)
+            for start, end in sentences_to_recognise(
+                text, explained[k], ordinary, keep_names, tokens[k]
+            )
+        ]
+        found = find_many([texts[k][start:end] for k, start, end in spans])
+        for (k, start, _), entities in zip(spans, found, strict=True):
+            results[k].extend(
+                Entity(start + e.start, start + e.end, e.label, e.text) for e in entities
+            )
+    return results
 
 
 def default_finder(

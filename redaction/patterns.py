@@ -5,7 +5,9 @@ valid)"). The patterns fail safe: what is only shaped like an identifier (its ch
 does not match: a typo still identifies the person), whatever follows a label such as "PNC" or
 "NHS no", a street or house name without the usual form, are proposed too, marked not
 `certain` and with a reason that says why ("Shaped like a PNC ID, check letter does not
-match"), for the preparer to reject if wrong.
+match"), for the preparer to reject if wrong. So are the lines written before a street or a
+postcode (a house known by one word, "Fernleigh", has no shape but its place in an address) and
+table cells of place names ("| Glenview, Dundee |").
 
 Dates are not redacted in general: a review's chronology is the learning. Only a date next to
 "born", "DOB", "D.O.B." or "date of birth" is proposed, as a date of birth.
@@ -156,11 +158,12 @@ _LABELLED = re.compile(
     + "|".join(rf"(?P<{kind}>\b(?i:{label}))" for kind, label in _LABELS.items())
     + ")"
     + r"(?P<gap>\s*(?:[:#=–-]|(?i:is|was|of))?\s*)"
-    + rf"(?P<value>{_VALUE_WORD}(?:[ ]{_VALUE_WORD}){{0,5}})"
+    # The value may run on past the end of a wrapped line: "VR 34 05\n87 A".
+    + rf"(?P<value>{_VALUE_WORD}(?:(?:[ ]|[ \t]*\r?\n[ \t]*(?=\d)){_VALUE_WORD}){{0,5}})"
 )
 
 _PHONE = re.compile(
-    r"(?<![\w+/])(?:(?:\+44|0044)[ ]?(?:\(0\)[ ]?)?|\(?0)"
+    r"(?<![\w+/])(?:(?:\+44|0044)(?:[ ]|[ \t]*\r?\n[ \t]*)?(?:\(0\)[ ]?)?|\(?0)"
     r"\d(?:(?:[ \-)]{0,2}|[ \t]*\r?\n[ \t]*)\d){8,9}(?![\d/])"
 )
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -348,6 +351,93 @@ def find_addresses(text: str) -> Iterator[Proposal]:
         yield _proposal(match, "house_name", "Might be a house's name", "place", certain=False)
 
 
+# One line or comma-separated part of an address: "Fernleigh", "Glan yr Afon", "Wigan".
+_ADDRESS_PART = re.compile(
+    rf"(?P<part>{_NAME_WORD}(?:[ ](?:{_NAME_WORD}|y|yr|na|an|nam|upon|on)){{0,2}})"
+    r"(?:,[ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)\Z"
+)
+_TOWN_BEFORE_POSTCODE = re.compile(rf"(?P<part>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}}),?[ ]+\Z")
+# What ends the field before an address's first line: a line or a table cell starting, a
+# label's colon, a comma, or a word such as "at" or "to".
+_FIELD_START = re.compile(r"(?:[\n|\t:,]|\b(?i:at|to|from|in|on|near|address))[ \t]*\Z")
+_PLACE_CELL = re.compile(
+    rf"(?m)(?<=[^\n])(?:\t|[ ]*\|[ ]*)(?P<cell>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}}"
+    rf"(?:,[ ]*{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}}){{1,2}})(?=[ ]*(?:\t|\||$))"
+)
+_LEAD_PARTS = 3
+# A table's or a form's heading above an address, not a line of it.
+_ADDRESS_HEADINGS = frozenset(
+    {
+        "address",
+        "addresses",
+        "home address",
+        "previous address",
+        "current address",
+        "location",
+        "postcode",
+        "post code",
+    }
+)
+
+
+def _lines_before(text: str, start: int, *, postcode: bool) -> int | None:
+    """Where the address ending at `start` begins, if one to three lines or parts of it (a house
+    name, a street, a town) stand before it, each starting a field; else None."""
+    begin = None
+    if postcode:
+        town = _TOWN_BEFORE_POSTCODE.search(text, max(0, start - 60), start)
+        if town is not None:
+            if not _starts_a_field(text, town):
+                return None
+            begin = start = town.start("part")
+    for _ in range(_LEAD_PARTS):
+        part = _ADDRESS_PART.search(text, max(0, start - 80), start)
+        if part is None or part.end() != start or not _starts_a_field(text, part):
+            break
+        begin = start = part.start("part")
+    return begin
+
+
+def _starts_a_field(text: str, part: re.Match[str]) -> bool:
+    at = part.start("part")
+    if part.group("part").casefold() in _ADDRESS_HEADINGS:
+        return False
+    return at == 0 or _FIELD_START.search(text, max(0, at - 12), at) is not None
+
+
+def find_address_lines(text: str, found: Sequence[Proposal]) -> Iterator[Proposal]:
+    """The lines written before a street or a postcode ("Fernleigh\nWigan WN1 5PZ",
+    "Hafod, Teras Glanrhyd"), and table cells of place names ("| Glenview, Dundee |"): a house
+    known by a one-word name has no shape of its own, only its place in an address."""
+    for proposal in found:
+        if proposal.kind not in ("address", "street", "postcode"):
+            continue
+        begin = _lines_before(text, proposal.start, postcode=proposal.kind == "postcode")
+        if begin is None:
+            continue
+        end = proposal.start
+        while end > begin and not text[end - 1].isalnum():
+            end -= 1
+        yield Proposal(
+            start=begin,
+            end=end,
+            text=text[begin:end],
+            reason="Might be a house's name or another line of an address (written before a "
+            + ("postcode)" if proposal.kind == "postcode" else "street)"),
+            source=Source.PATTERN,
+            kind="address",
+            certain=False,
+        )
+    for match in _PLACE_CELL.finditer(text):
+        yield _proposal(
+            match,
+            "address",
+            "Might be an address (a table cell of place names)",
+            "cell",
+            certain=False,
+        )
+
+
 def find_ages(text: str) -> Iterator[Proposal]:
     """A person's age ("aged 34", "a 34-year-old"): the number, so the sentence still reads."""
     for match in _AGE.finditer(text):
@@ -415,6 +505,7 @@ def find_patterns(
     One found inside another (the postcode of an address) is left out.
     """
     found = [p for finder in pattern_finders(case_reference_patterns) for p in finder(text)]
+    found.extend(find_address_lines(text, found))
     found.sort(key=lambda p: (p.start, -p.end, not p.certain, p.kind))
     kept: list[Proposal] = []
     for proposal in found:

@@ -19,6 +19,16 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("’", "'").casefold()
 
 
+def unaccented(norm: str) -> str:
+    """A folded word without its accents: "Siân" is often typed "Sian", "Zoë" "Zoe"."""
+    if norm.isascii():
+        return norm
+    decomposed = unicodedata.normalize("NFKD", norm)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     start: int
