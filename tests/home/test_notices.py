@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from home.dashboard import fresh_notices, home_for
-from panels import actions, contributions, learning
+from panels import actions, contributions, learning, notify
 from panels.models.actions import Action, ActionState
 from panels.models.contributions import Contribution
 from panels.models.learning import LearningLevel
 from portal import clock
 from portal.notices import Notice
+from portal.urls import path_for
 from tests.conftest import csrf_token
 from tests.support.actions import propose_action
 from tests.support.people import signed_in_as
@@ -88,6 +89,20 @@ def share_with_police(app: Flask, db: Session, world: World) -> None:
         db.commit()
 
 
+def tell_of_a_case(app: Flask, db: Session, world: World) -> None:
+    """A notice that no work on the police lead's to-do list covers."""
+    assert world.panel is not None
+    with app.test_request_context():
+        notify.tell(
+            db,
+            [world["police_lead"]],
+            "The case has been updated.",
+            path_for("panels.case_detail", case_id=world.panel.case_id),
+            "A case was updated",
+        )
+        db.commit()
+
+
 def test_notices_about_records_nobody_has_changed_since_stay(
     app: Flask, db: Session, world: World
 ) -> None:
@@ -133,9 +148,11 @@ def test_dismiss_all_dismisses_every_one_of_the_persons_notices_and_no_one_elses
 ) -> None:
     propose_for_police(app, db, world)
     share_with_police(app, db, world)
+    tell_of_a_case(app, db, world)
     lead, rep = world["police_lead"].id, world["police_rep"].id
-    # The invitations of both panels, the action and the learning.
-    assert unread_count(db, lead) == 4
+    # The invitations of both panels, the action and the learning (all shown as the work they
+    # ask for), and the case (shown as a notice).
+    assert unread_count(db, lead) == 5
     rep_before = unread_count(db, rep)
     assert rep_before >= 1
 
