@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from agencies.signed_in import me
-from home.dashboard import home_for
+from home.dashboard import home_for, short_text
 from portal import clock, notices
 from portal.db import get_db
 from portal.jobs import Job, JobState
@@ -29,7 +29,9 @@ blueprint = Blueprint("home", __name__)
 @require("view_dashboard")
 def dashboard() -> Any:
     home = home_for(get_db(), me(), clock.today(), clock.now())
-    return render_template("home/home.html", home=home, today=clock.today(), form=ButtonForm())
+    return render_template(
+        "home/home.html", home=home, today=clock.today(), form=ButtonForm(), short_text=short_text
+    )
 
 
 @blueprint.post("/notices/<int:notice_id>/read")

@@ -6,10 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from agencies.access import is_admin
-from agencies.models import Role, User
+from agencies.models import AgencyKind, Role, User, UserStatus
 from panels.models.actions import ACTION_TRANSITIONS, RESPONSES, Action, ActionState
 from panels.models.cases import Case
 from panels.models.contributions import Contribution, ContributionState
+from panels.models.dip_samples import DipSample, DipSampleItem
 from panels.models.learning import LearningPoint
 from panels.models.panels import (
     CONTRIBUTING,
@@ -51,6 +52,31 @@ def leads_invited_agency(user: User, panel: Panel) -> bool:
     return user.has_role(Role.AGENCY_LEAD) and any(
         invitation.agency_id == user.agency_id for invitation in panel.invitations
     )
+
+
+def is_inspector(user: User) -> bool:
+    """An approved person of an inspectorate holding the observer or the panel chair role: who
+    draws dip samples of completed actions and records findings on them."""
+    return (
+        user.status is UserStatus.APPROVED
+        and user.agency.kind is AgencyKind.INSPECTORATE
+        and (user.has_role(Role.OBSERVER) or user.has_role(Role.PANEL_CHAIR))
+    )
+
+
+def _sampled_by_my_agency(user: User, action: Action) -> bool:
+    """Whether `action` is in a dip sample drawn by someone of `user`'s agency."""
+    session = object_session(action)
+    if session is None:
+        return False
+    drawn_here = (
+        select(DipSampleItem.id)
+        .join(DipSample, DipSample.id == DipSampleItem.sample_id)
+        .join(User, User.id == DipSample.drawn_by_id)
+        .where(DipSampleItem.action_id == action.id, User.agency_id == user.agency_id)
+        .limit(1)
+    )
+    return session.scalar(drawn_here) is not None
 
 
 def prepares_extracts(user: User, case: Case) -> bool:
@@ -230,7 +256,11 @@ def _follow_up_learning(user: User, point: LearningPoint) -> bool:
 
 @rule("view", Action)
 def _view_action(user: User, action: Action) -> bool:
-    return _view_panel(user, action.panel)
+    """Whoever can see its panel; and an inspector, in full, once their agency has sampled it
+    (the rest of the panel stays closed to them)."""
+    return _view_panel(user, action.panel) or (
+        is_inspector(user) and _sampled_by_my_agency(user, action)
+    )
 
 
 @rule("propose_action", Panel)
@@ -274,6 +304,45 @@ def _sign_off(user: User, action: Action) -> bool:
     return (
         _may_complete(action) and action.panel.state in DELIVERING and is_chair(user, action.panel)
     )
+
+
+@rule("record_impact", Action)
+def _record_impact(user: User, action: Action) -> bool:
+    """Once the action is completed, whoever may report progress on it for the owning agency:
+    its representatives on the panel and its lead. The panel may have closed since: impact shows
+    months after sign-off."""
+    return action.state is ActionState.COMPLETED and represents(
+        user, action.panel, action.owner_agency_id
+    )
+
+
+# Dip samples: inspectors draw them and record findings; administrators may read them (every
+# agency's), to support the inspectorate, but neither draw nor record.
+
+
+@rule("browse_dip_samples")
+def _browse_dip_samples(user: User, _: None) -> bool:
+    return is_inspector(user) or is_admin(user)
+
+
+@rule("draw_dip_sample")
+def _draw_dip_sample(user: User, _: None) -> bool:
+    return is_inspector(user)
+
+
+def _of_my_agency(user: User, sample: DipSample) -> bool:
+    return sample.drawn_by.agency_id == user.agency_id
+
+
+@rule("view", DipSample)
+def _view_dip_sample(user: User, sample: DipSample) -> bool:
+    return is_admin(user) or (is_inspector(user) and _of_my_agency(user, sample))
+
+
+@rule("record_finding", DipSampleItem)
+def _record_finding(user: User, item: DipSampleItem) -> bool:
+    """Any inspector of the agency that drew the sample: inspectors share the work."""
+    return is_inspector(user) and _of_my_agency(user, item.sample)
 
 
 def why_not_nameable(user: User, panel: Panel, person: User, role: PanelRole) -> str | None:

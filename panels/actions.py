@@ -20,10 +20,12 @@ from panels.models.actions import (
     ActionState,
     ActionUpdate,
 )
+from panels.models.impact import impact_review_due_after
 from panels.models.panels import Panel
 from panels.panels import check_version
 from panels.queries import learning_points_of
 from portal import audit, clock, richtext, state_machine
+from portal.clock import LONDON
 from portal.errors import DomainError
 from portal.policy import authorise
 from portal.templating import format_date
@@ -137,6 +139,9 @@ def sign_off(db: Session, actor: User, action: Action) -> None:
     if not action.updates:
         raise DomainError("An action is signed off on the evidence of its progress: none yet.")
     action.completed_at = clock.now()
+    action.impact_review_due = impact_review_due_after(
+        action.completed_at.astimezone(LONDON).date()
+    )
     state_machine.move(
         db,
         actor.id,
@@ -145,6 +150,7 @@ def sign_off(db: Session, actor: User, action: Action) -> None:
         ACTION_TRANSITIONS,
         noun="action",
         event="action.signed_off",
+        impact_review_due=action.impact_review_due.isoformat(),
     )
 
 
@@ -181,8 +187,10 @@ def remind_overdue(db: Session, today: date) -> int:
     return len(due)
 
 
-def export_plan(db: Session, actor: User, panel: Panel, kind: str) -> list[Action]:
-    """The action plan for a download, the download written to the audit log."""
+def export_plan(db: Session, actor: User, panel: Panel, kind: str) -> Select[Action]:
+    """The query of the action plan for a download, the download written to the audit log.
+
+    Run it once this is committed: the download reads it a batch at a time as it is sent."""
     authorise(actor, "view", panel, "You cannot see this panel's action plan.")
     audit.record(db, actor.id, "action_plan.exported", "panel", panel.id, format=kind)
-    return list(db.scalars(plan_of(panel.id)))
+    return plan_of(panel.id)

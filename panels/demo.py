@@ -10,7 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.models import Agency, User
-from panels import actions, cases, contributions, learning, panels, sessions
+from panels import (
+    actions,
+    cases,
+    contributions,
+    dip_samples,
+    impact_reviews,
+    learning,
+    panels,
+    sessions,
+)
 from panels.actions import ActionFields
 from panels.models.actions import Action, ActionState
 from panels.models.cases import (
@@ -23,10 +32,12 @@ from panels.models.cases import (
     ReviewStatus,
 )
 from panels.models.contributions import Contribution
+from panels.models.impact import ImpactOutcome, impact_review_due_after
 from panels.models.learning import LearningLevel, Theme
 from panels.models.panels import Panel, PanelRole, PanelState
 from panels.models.sessions import Attendance, PanelSession
 from portal import clock
+from portal.clock import LONDON
 
 # The case whose panel is being monitored; the extracts area's demo adds its review.
 MONITORED_CASE = "SFO-DEMO-0142"
@@ -40,6 +51,9 @@ def seed_panels(db: Session, people: dict[str, User], agencies: dict[str, int]) 
     _monitoring_panel(db, people, agencies, today)
     _open_panel(db, people, agencies, today)
     _closed_panel(db, people, agencies, today)
+    if "Rachel" in people:
+        _inspectorate_panel(db, people, agencies, today)
+        _dip_sample(db, people)
     db.commit()
 
 
@@ -51,7 +65,7 @@ def _panel(
     db: Session, people: dict[str, User], agencies: dict[str, int], case: Case, today: date
 ) -> Panel:
     chair = people["Priya"]
-    panel = panels.open_panel(
+    panel = _convene(
         db,
         chair,
         case,
@@ -61,22 +75,49 @@ def _panel(
             "learning and actions for each agency.\n\nThe panel will look in particular at "
             "information sharing between agencies and at the assessment of risk to children."
         ),
-        contribution_deadline=today + timedelta(days=21),
-        action_plan_target_date=today + timedelta(days=90),
+        deadlines=(today + timedelta(days=21), today + timedelta(days=90)),
+        invited=[
+            agencies[slug]
+            for slug in (
+                "demo-probation",
+                "demo-met-police",
+                "demo-childrens-services",
+                "demo-mental-health",
+            )
+        ],
+        representatives=[people[name] for name in ("Tom", "Hannah", "Ben", "Mark")],
     )
-    for slug in (
-        "demo-probation",
-        "demo-met-police",
-        "demo-childrens-services",
-        "demo-mental-health",
-    ):
-        panels.invite_agency(db, chair, panel, db.get(Agency, agencies[slug]))  # type: ignore[arg-type]
+    panels.add_member(db, chair, panel, people["Sam"], PanelRole.OBSERVER)
+    return panel
+
+
+def _convene(
+    db: Session,
+    chair: User,
+    case: Case,
+    *,
+    terms_of_reference: str,
+    deadlines: tuple[date, date],
+    invited: list[int],
+    representatives: list[User],
+) -> Panel:
+    """A panel for `case` with the agencies `invited` (by id), open, their representatives
+    named; `deadlines` for contributions and for the action plan."""
+    panel = panels.open_panel(
+        db,
+        chair,
+        case,
+        terms_of_reference=terms_of_reference,
+        contribution_deadline=deadlines[0],
+        action_plan_target_date=deadlines[1],
+    )
+    for agency_id in invited:
+        panels.invite_agency(db, chair, panel, db.get(Agency, agency_id))  # type: ignore[arg-type]
     # Opened first, as a chair does, so the agencies' leads are told before their
     # representatives are named.
     panels.move_to(db, chair, panel, PanelState.OPEN)
-    for name in ("Tom", "Hannah", "Ben", "Mark"):
-        panels.add_member(db, chair, panel, people[name], PanelRole.REPRESENTATIVE)
-    panels.add_member(db, chair, panel, people["Sam"], PanelRole.OBSERVER)
+    for person in representatives:
+        panels.add_member(db, chair, panel, person, PanelRole.REPRESENTATIVE)
     return panel
 
 
@@ -117,6 +158,13 @@ def _contribution(db: Session, panel: Panel, author: User, involvement: str) -> 
     )
     db.flush()
     return contribution
+
+
+def _accepted(db: Session, chair: User, panel: Panel, author: User, involvement: str) -> None:
+    """`author`'s agency's contribution, written, submitted and accepted by the chair."""
+    contribution = _contribution(db, panel, author, involvement)
+    contributions.submit(db, author, contribution)  # type: ignore[arg-type]
+    contributions.accept(db, chair, contribution)  # type: ignore[arg-type]
 
 
 def _monitoring_panel(
@@ -430,9 +478,7 @@ def _closed_panel(
     panel = _panel(db, people, agencies, case, today)
     chair = people["Priya"]
     for name in ("Tom", "Mark"):
-        contribution = _contribution(db, panel, people[name], "Involvement over two years.")
-        contributions.submit(db, people[name], contribution)  # type: ignore[arg-type]
-        contributions.accept(db, chair, contribution)  # type: ignore[arg-type]
+        _accepted(db, chair, panel, people[name], "Involvement over two years.")
     panels.move_to(db, chair, panel, PanelState.CONTRIBUTIONS_CLOSED)
     point = learning.record(
         db,
@@ -464,3 +510,115 @@ def _closed_panel(
     actions.report_progress(db, people["Mark"], action, "Done in all 12 cases sampled.")
     actions.sign_off(db, chair, action)
     panels.move_to(db, chair, panel, PanelState.CLOSED)
+
+
+def _inspectorate_panel(
+    db: Session, people: dict[str, User], agencies: dict[str, int], today: date
+) -> None:
+    """A panel the inspectorate convened, chaired by Rachel Obi: being monitored, its two
+    actions signed off months ago; the police have reviewed their action's impact, probation's
+    review is due in ten days."""
+    chair = people["Rachel"]
+    case = cases.create_case(
+        db,
+        chair,
+        reference="SFO-DEMO-0305",
+        region=ProbationRegion.NORTH_EAST,
+        offence_category=OffenceCategory.ATTEMPTED_MURDER,
+        offence_date=today - timedelta(days=420),
+        charge_date=today - timedelta(days=416),
+        high_profile=False,
+        mappa_category=MappaCategory.CATEGORY_2,
+        mappa_level=MappaLevel.LEVEL_1,
+        review_status=ReviewStatus.QUALITY_ASSURED,
+        quality_rating=QualityRating.REQUIRES_IMPROVEMENT,
+    )
+    representatives = [people["Tom"], people["Hannah"]]
+    panel = _convene(
+        db,
+        chair,
+        case,
+        terms_of_reference="Convened by HM Inspectorate of Probation after its inspection of "
+        "the region, to see how probation and the police shared what they knew about domestic "
+        "abuse in the year before the offence.",
+        deadlines=(today - timedelta(days=300), today - timedelta(days=260)),
+        invited=[agencies["demo-probation"], agencies["demo-met-police"]],
+        representatives=representatives,
+    )
+    for person in representatives:
+        _accepted(db, chair, panel, person, f"{person.agency.name} knew the person for a year.")
+    panels.move_to(db, chair, panel, PanelState.CONTRIBUTIONS_CLOSED)
+
+    def agreed(agency: str, what: str, role: str, by: str) -> Action:
+        action = actions.propose(
+            db,
+            chair,
+            panel,
+            ActionFields(
+                description=what,
+                owner_agency_id=agencies[agency],
+                owner_role=role,
+                target_date=today - timedelta(days=220),
+                measure_of_success="Seen in every case of a sample of twenty.",
+            ),
+        )
+        actions.respond(db, people[by], action, ActionState.AGREED, "")
+        return action
+
+    police = agreed(
+        "demo-met-police",
+        "Give probation practitioners read access to the domestic abuse call-out log for the "
+        "people they supervise.",
+        "Head of Public Protection",
+        "Hannah",
+    )
+    probation = agreed(
+        "demo-probation",
+        "Check the police call-out log before any risk assessment is signed off.",
+        "Head of Operations",
+        "Tom",
+    )
+    panels.move_to(db, chair, panel, PanelState.ACTION_PLAN_AGREED)
+    panels.move_to(db, chair, panel, PanelState.MONITORING)
+    for action, by, text, days_ago in (
+        (police, "Hannah", "Access granted to all 34 practitioners in the region.", 215),
+        (probation, "Tom", "The risk assessment template now asks for the log check.", 172),
+    ):
+        actions.report_progress(db, people[by], action, text)
+        actions.sign_off(db, chair, action)
+        _signed_off_days_ago(action, days_ago)
+    impact_reviews.record(
+        db,
+        people["Hannah"],
+        police,
+        outcome=ImpactOutcome.CHANGED,
+        evidence="An audit of twenty cases supervised since: the practitioner had read the "
+        "call-out log in nineteen, and acted on it in the four cases with call-outs.",
+    )
+
+
+def _signed_off_days_ago(action: Action, days: int) -> None:
+    """The demo runs on the day it is seeded: move a sign-off back in time, and its impact
+    review date with it, so that reviews are due and overdue as they would be in use."""
+    completed_at = clock.now() - timedelta(days=days)
+    action.completed_at = completed_at
+    action.impact_review_due = impact_review_due_after(completed_at.astimezone(LONDON).date())
+
+
+def _dip_sample(db: Session, people: dict[str, User]) -> None:
+    """Sam Okafor's sample of the completed actions of the North East (every one of the four),
+    with his finding on the police action whose impact has been reviewed."""
+    inspector = people["Sam"]
+    sample = dip_samples.draw(db, inspector, ProbationRegion.NORTH_EAST, 4)
+    reviewed = next(
+        item for item in sample.items if impact_reviews.review_of(db, item.action) is not None
+    )
+    dip_samples.record_finding(
+        db,
+        inspector,
+        reviewed,
+        delivered_as_intended=True,
+        impact_evidenced=True,
+        finding="Access to the log was confirmed with three practitioners; the agency's audit "
+        "of twenty cases was re-checked on five of them.",
+    )

@@ -41,6 +41,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from panels.dip_samples import MAX_SIZE
 from panels.models.actions import RESPONSES
 from panels.models.cases import (
     MappaCategory,
@@ -51,6 +52,7 @@ from panels.models.cases import (
     ReviewStatus,
 )
 from panels.models.contributions import SECTIONS
+from panels.models.impact import ImpactOutcome
 from panels.models.learning import LearningLevel, LearningResponse
 from portal import richtext
 from portal.clock import LONDON
@@ -121,6 +123,13 @@ def text_input(label: str, message: str | None = None, max_length: int = 200) ->
     if message:
         validators.insert(0, InputRequired(message=message))
     return StringField(label, widget=GovTextInput(), validators=validators)
+
+
+def radios(label: str, options: list[SelectChoice], message: str) -> RadioField:
+    """A question answered by choosing one of `options`; `message` when none is chosen."""
+    return RadioField(
+        label, widget=GovRadioInput(), choices=options, validators=[InputRequired(message=message)]
+    )
 
 
 def text_area(label: str, message: str | None = None, rows: int = 6) -> TextAreaField:
@@ -327,11 +336,10 @@ class QuestionForm(Form):
 class LearningForm(Form):
     title = text_input("Learning point", "Summarise the learning in a line")
     description = text_area("What was learnt", rows=6)
-    level = RadioField(
+    level = radios(
         "Level it applies to",
-        widget=GovRadioInput(),
-        choices=choices(LearningLevel),
-        validators=[InputRequired(message="Choose the level the learning applies to")],
+        choices(LearningLevel),
+        "Choose the level the learning applies to",
     )
     themes = SelectMultipleField(
         "Themes",
@@ -368,6 +376,10 @@ class LibraryForm(Form):
     )
     since = UkDateField("Recorded on or after")
     until = UkDateField("Recorded on or before")
+    # Offered to agency leads only (the view leaves it out for anyone else).
+    waiting = BooleanField(
+        "Only learning waiting for my agency's acknowledgement", widget=GovCheckboxInput()
+    )
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
@@ -397,11 +409,10 @@ class ActionForm(VersionedForm):
 
 
 class AcknowledgeForm(Form):
-    response = RadioField(
+    response = radios(
         "What did your agency do with this learning?",
-        widget=GovRadioInput(),
-        choices=choices(LearningResponse),
-        validators=[InputRequired(message="Choose what your agency did with the learning")],
+        choices(LearningResponse),
+        "Choose what your agency did with the learning",
     )
     detail = text_area(
         "What was done, or why no action is being taken",
@@ -413,11 +424,10 @@ class AcknowledgeForm(Form):
 
 
 class ResponseForm(Form):
-    answer = RadioField(
+    answer = radios(
         "Your agency's answer",
-        widget=GovRadioInput(),
-        choices=[SelectChoice(state.value, state.label) for state in RESPONSES],
-        validators=[InputRequired(message="Choose Agreed, Partly agreed or Not agreed")],
+        [SelectChoice(state.value, state.label) for state in RESPONSES],
+        "Choose Agreed, Partly agreed or Not agreed",
     )
     reason = text_area("Reason", rows=4)
     submit = SubmitField("Send answer", widget=GovSubmitInput())
@@ -431,3 +441,55 @@ class ProgressForm(Form):
     text = text_area("Progress and its evidence", "Describe the progress and its evidence", rows=5)
     evidence = FileField("Attach evidence (optional)", widget=GovFileInput())
     submit = SubmitField("Add progress", widget=GovSubmitInput())
+
+
+class ImpactReviewForm(VersionedForm):
+    RICH = ("evidence",)
+
+    outcome = radios(
+        "Did the action change practice?",
+        choices(ImpactOutcome),
+        "Choose whether the action changed practice",
+    )
+    evidence = text_area(
+        "What shows it",
+        "Say what shows whether practice changed",
+        rows=6,
+    )
+    submit = SubmitField("Save impact review", widget=GovSubmitInput())
+
+
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+
+
+class DipSampleForm(Form):
+    region = SelectField(
+        "Probation region",
+        widget=GovSelect(),
+        choices=choices(ProbationRegion, "Choose a region"),
+        validators=[InputRequired(message="Choose the region to sample")],
+    )
+    size = IntegerField(
+        "How many completed actions to sample",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter how many actions to sample"),
+            NumberRange(min=1, max=MAX_SIZE, message=f"Enter a number from 1 to {MAX_SIZE}"),
+        ],
+    )
+    submit = SubmitField("Draw the sample", widget=GovSubmitInput())
+
+
+class FindingForm(VersionedForm):
+    RICH = ("finding",)
+
+    delivered_as_intended = radios(
+        "Was the action delivered as intended?",
+        YES_NO,
+        "Say whether the action was delivered as intended",
+    )
+    impact_evidenced = radios(
+        "Is its impact evidenced?", YES_NO, "Say whether its impact is evidenced"
+    )
+    finding = text_area("Finding", rows=6)
+    submit = SubmitField("Save finding", widget=GovSubmitInput())

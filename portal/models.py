@@ -16,6 +16,8 @@ from extracts.models import (
 from panels.models.actions import Action, ActionEvidence, ActionUpdate
 from panels.models.cases import Case
 from panels.models.contributions import ChronologyEntry, Contribution, ContributionRevision
+from panels.models.dip_samples import DipSample, DipSampleItem
+from panels.models.impact import ImpactReview
 from panels.models.learning import (
     LearningAcknowledgement,
     LearningPoint,
@@ -44,10 +46,13 @@ __all__ = [
     "ChronologyEntry",
     "Contribution",
     "ContributionRevision",
+    "DipSample",
+    "DipSampleItem",
     "Extract",
     "ExtractIssue",
     "ExtractRedaction",
     "FactualComment",
+    "ImpactReview",
     "Invitation",
     "Job",
     "LearningAcknowledgement",

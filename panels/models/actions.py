@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from agencies.models import Agency, User
@@ -54,6 +54,12 @@ def summarise(text: str, length: int) -> str:
 
 class Action(Base):
     __tablename__ = "actions"
+    # Overdue actions (open, past their target date) are found among tens of thousands; an
+    # agency's actions in a state, by when their impact review falls due (its home page).
+    __table_args__ = (
+        Index("ix_actions_state_target_date", "state", "target_date"),
+        Index("ix_actions_owner_state_review_due", "owner_agency_id", "state", "impact_review_due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
@@ -71,6 +77,9 @@ class Action(Base):
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When the owning agency reviews whether the completed action changed practice: set at
+    # sign-off (panels.models.impact says how long after).
+    impact_review_due: Mapped[date | None] = mapped_column(Date, index=True)
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -12,6 +12,8 @@ blueprint = Blueprint("panels", __name__)
 import panels.views.actions  # noqa: E402, F401
 import panels.views.cases  # noqa: E402, F401
 import panels.views.contributions  # noqa: E402, F401
+import panels.views.dip_samples  # noqa: E402, F401
+import panels.views.impact_reviews  # noqa: E402, F401
 import panels.views.learning  # noqa: E402, F401
 import panels.views.panels  # noqa: E402, F401
 import panels.views.sessions  # noqa: E402, F401

@@ -37,14 +37,24 @@ WAITING = {
     ("David Clarke", "agency lead"): [
         "Make sure Metropolitan Police's contribution to the panel for case SFO-DEMO-0219",
         "Answer action A",
+        "Acknowledge the learning “Police call-outs did not reach the probation practitioner”",
     ],
     ("Hannah Price", "panel member"): [
         "Come to the session of",
         "Write Metropolitan Police's contribution to the panel for case SFO-DEMO-0219",
         "Answer action A",
     ],
-    ("Tom Reed", "panel member"): ["Report progress on action A", "Come to the session of"],
-    ("Sam Okafor", "observer"): ["Come to the session of"],
+    ("Tom Reed", "panel member"): [
+        "Report progress on action A",
+        "Come to the session of",
+        "Record the impact of action A",
+    ],
+    ("Sam Okafor", "observer"): [
+        "Come to the session of",
+        "Record your findings on 3 actions of dip sample DS",
+    ],
+    # The inspector who chairs a panel: inspectors of one agency share its samples.
+    ("Rachel Obi", "panel chair"): ["Record your findings on 3 actions of dip sample DS"],
     ("Chris Evans", "practitioner"): ["Read the redacted extract EX-"],
     ("Nadia Khan", "disclosure lead"): ["Approve redacted extract EX-"],
 }
@@ -56,6 +66,7 @@ AGENCY_OF = {
     "David Clarke": POLICE,
     "Hannah Price": POLICE,
     "Sam Okafor": INSPECTORATE,
+    "Rachel Obi": INSPECTORATE,
 }
 
 

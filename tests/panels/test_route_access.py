@@ -17,9 +17,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from panels import actions, contributions, evidence, learning, panels, sessions
+from agencies.models import Role
+from panels import actions, contributions, dip_samples, evidence, learning, panels, sessions
 from panels.actions import ActionFields
 from panels.models.actions import Action, ActionState
+from panels.models.cases import ProbationRegion
 from panels.models.contributions import Contribution
 from panels.models.learning import LearningLevel
 from panels.models.panels import Panel, PanelState
@@ -27,20 +29,12 @@ from portal import jobs
 from portal.notices import Notice
 from tests.conftest import csrf_token
 from tests.support.access_table import ANONYMOUS, Form, Shown, everything, fill, untried
+from tests.support.inspectorate import inspector
 from tests.support.people import signed_in_as
+from tests.support.world import PEOPLE as WORLD_PEOPLE
 from tests.support.world import World
 
-PEOPLE = (
-    "admin",
-    "chair",
-    "probation_rep",
-    "police_rep",
-    "police_lead",
-    "observer",
-    "practitioner",
-    "outsider",
-    "other_member",
-)
+PEOPLE = (*WORLD_PEOPLE, "inspector")
 
 EVERYONE = frozenset(PEOPLE)
 NOBODY: frozenset[str] = frozenset()
@@ -150,6 +144,8 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
         action = police_action(panel)
         agreed = police_action(other_panel)
         actions.respond(db, world["other_member"], agreed, ActionState.AGREED, "")
+        done = police_action(other_panel)
+        actions.respond(db, world["other_member"], done, ActionState.AGREED, "")
         panels.move_to(db, chair, other_panel, PanelState.CONTRIBUTIONS_CLOSED)
         panels.move_to(db, chair, other_panel, PanelState.ACTION_PLAN_AGREED)
         _update, reading = evidence.report(
@@ -162,6 +158,12 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
         assert reading is not None
         attached = agreed.evidence[0]
         evidence.read(db, attached)
+        # Signed off: its impact is to be reviewed, and the inspectorate samples it.
+        actions.report_progress(db, world["other_member"], done, "All cases audited.")
+        actions.sign_off(db, chair, done)
+        db.commit()
+        world.people["inspector"] = inspector(db, world, "inspector", Role.OBSERVER)
+        sample = dip_samples.draw(db, world["inspector"], ProbationRegion.NORTH_EAST, 5)
         db.commit()
 
     # A job the chair started and follows: nobody else may (its title names their case).
@@ -191,6 +193,9 @@ def scene(app: Flask, db: Session, world: World) -> Scene:
             "action": action.id,
             "action_version": action.version,
             "agreed": agreed.id,
+            "done": done.id,
+            "sample": sample.id,
+            "item": sample.items[0].id,
             "evidence": attached.id,
             "notice": notice,
             "job": job.id,
@@ -366,6 +371,8 @@ ROUTES = (
     Route("GET, POST", "/panels/{panel}/actions/new", CHAIR, _ACTION_FORM),
     Route("GET", "/actions/{action}", PANEL),
     Route("GET", "/actions/{agreed}", OTHER_PANEL),
+    # The inspector reads the action their agency sampled, not the rest of its panel.
+    Route("GET", "/actions/{done}", OTHER_PANEL | {"inspector"}),
     Route("GET, POST", "/actions/{action}/edit", CHAIR, _ACTION_FORM),
     # Only the owning agency answers: its representative on the panel, and its lead.
     Route(
@@ -386,6 +393,29 @@ ROUTES = (
     ),
     Route("GET, POST", "/actions/{action}/sign-off", NOBODY),
     Route("GET, POST", "/actions/{agreed}/sign-off", CHAIR),
+    # Its impact, once completed: the owning agency's representative and lead alone.
+    Route(
+        "GET, POST",
+        "/actions/{done}/impact",
+        frozenset({"other_member", "police_lead"}),
+        {"outcome": "changed", "evidence": "An audit of twenty cases."},
+    ),
+    Route("GET, POST", "/actions/{agreed}/impact", NOBODY, {"outcome": "changed", "evidence": "A"}),
+    # Dip samples: inspectors; administrators read them.
+    Route("GET", "/dip-samples", frozenset({"inspector", "admin"})),
+    Route(
+        "GET, POST",
+        "/dip-samples/new",
+        frozenset({"inspector"}),
+        {"region": "north_east", "size": "3"},
+    ),
+    Route("GET", "/dip-samples/{sample}", frozenset({"inspector", "admin"})),
+    Route(
+        "GET, POST",
+        "/dip-sample-items/{item}/finding",
+        frozenset({"inspector"}),
+        {"delivered_as_intended": "yes", "impact_evidenced": "no", "finding": "Seen."},
+    ),
     # Evidence goes to whoever can see its action: here, those who can see `other_panel`.
     Route("GET", "/evidence/{evidence}", OTHER_PANEL),
     Route("GET", "/evidence/{evidence}/original", OTHER_PANEL),

@@ -31,6 +31,19 @@ from panels.models.cases import Case, OffenceCategory, ProbationRegion, ReviewSt
 from panels.models.panels import Panel, PanelRole, PanelState
 from tests.support import people
 
+# The people `build` makes, by key.
+PEOPLE = (
+    "admin",
+    "chair",
+    "probation_rep",
+    "police_rep",
+    "police_lead",
+    "observer",
+    "practitioner",
+    "outsider",
+    "other_member",
+)
+
 
 @dataclass
 class World:
@@ -44,12 +57,14 @@ class World:
         return self.people[key]
 
 
-def a_case(db: Session, chair: User, reference: str) -> Case:
+def a_case(
+    db: Session, chair: User, reference: str, region: ProbationRegion = ProbationRegion.NORTH_EAST
+) -> Case:
     return cases.create_case(
         db,
         chair,
         reference=reference,
-        region=ProbationRegion.NORTH_EAST,
+        region=region,
         offence_category=OffenceCategory.MURDER,
         offence_date=date(2026, 1, 14),
         charge_date=None,
@@ -79,18 +94,26 @@ def case_form(
     }
 
 
-def build(db: Session, admin: User, probation: Agency, police: Agency) -> World:
-    world = World()
-    childrens = agencies.register_agency(
+def agency_never_signed_in_with(db: Session, name: str, kind: AgencyKind, slug: str) -> Agency:
+    """An agency whose identity provider is never signed in with."""
+    registered = agencies.register_agency(
         db,
         None,
-        name="Northshire Children's Services",
-        kind=AgencyKind.CHILDRENS_SERVICES,
-        slug="childrens",
-        issuer="http://127.0.0.1:9/never-used",
+        name=name,
+        kind=kind,
+        slug=slug,
+        issuer=f"http://127.0.0.1:9/never-used-{slug}",
         client_id="portal",
     )
     db.commit()
+    return registered
+
+
+def build(db: Session, admin: User, probation: Agency, police: Agency) -> World:
+    world = World()
+    childrens = agency_never_signed_in_with(
+        db, "Northshire Children's Services", AgencyKind.CHILDRENS_SERVICES, "childrens"
+    )
     world.agencies = {"probation": probation, "police": police, "childrens": childrens}
     admin = db.merge(admin)
     idp = {slug: people.provider_of(db, slug) for slug in ("probation", "police", "childrens")}
