@@ -20,6 +20,7 @@ from agencies.commands import add_administrator, add_agency
 from agencies.views import blueprint as agencies_blueprint
 from extracts.views import blueprint as extracts_blueprint
 from home.views import blueprint as home_blueprint
+from insight.views import blueprint as insight_blueprint
 from panels.commands import remind_overdue_command
 from panels.views import blueprint as panels_blueprint
 from portal import config, db, demo, errors, security, templating, views
@@ -71,6 +72,7 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     app.register_blueprint(panels_blueprint)
     app.register_blueprint(home_blueprint)
     app.register_blueprint(extracts_blueprint)
+    app.register_blueprint(insight_blueprint)
     for command in (*core_commands(), add_agency, add_administrator, remind_overdue_command):
         app.cli.add_command(command)
     app.cli.add_command(demo.demo_group)

@@ -41,6 +41,7 @@ from agencies.models import (
     UserStatus,
 )
 from extracts.demo import seed_extracts
+from insight.demo import seed_history
 from panels.demo import seed_panels
 from portal import clock
 from portal.db import get_db
@@ -92,16 +93,6 @@ def _person(name: str, role: Role, *more: Role) -> DemoPerson:
 
 DEMO_AGENCIES = (
     DemoAgency(
-        "HM Inspectorate of Probation (demo)",
-        AgencyKind.INSPECTORATE,
-        "demo-hmip",
-        9401,
-        (
-            _person("Alex Morgan", Role.ADMINISTRATOR),
-            _person("Sam Okafor", Role.OBSERVER),
-        ),
-    ),
-    DemoAgency(
         "Probation Service, Northshire (demo)",
         AgencyKind.PROBATION,
         "demo-probation",
@@ -146,6 +137,20 @@ DEMO_AGENCIES = (
             _person("Mark Jones", Role.PANEL_MEMBER),
         ),
     ),
+    # Last, so that the first person holding each role is of a local agency: the probation
+    # chair, not the inspector who chairs one panel (the reflow test visits one per role).
+    DemoAgency(
+        "HM Inspectorate of Probation (demo)",
+        AgencyKind.INSPECTORATE,
+        "demo-hmip",
+        9401,
+        (
+            _person("Alex Morgan", Role.ADMINISTRATOR),
+            _person("Sam Okafor", Role.OBSERVER),
+            # An inspector who convenes a panel herself, as the inspectorate does.
+            _person("Rachel Obi", Role.PANEL_CHAIR),
+        ),
+    ),
 )
 
 
@@ -187,6 +192,7 @@ def seed(db: Session) -> None:
         for user in db.scalars(select(User).where(User.status == UserStatus.APPROVED))
     }
     slugs = {provider.slug: provider.agency_id for provider in db.scalars(select(IdentityProvider))}
+    seed_history(db, slugs)
     seed_panels(db, people, slugs)
     seed_extracts(db, people)
 

@@ -10,7 +10,7 @@ CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["import
     "contracts"
 ]
 WIRING = {"portal", "portal.app", "portal.demo", "portal.models"}
-AREAS = ("agencies", "panels", "extracts", "home")
+AREAS = ("agencies", "panels", "extracts", "insight", "home")
 
 
 def contract(name_starts: str) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agencies.models import AgencyKind, IdentityProvider, Role, User
+from insight.demo import FORMER_CHAIRS, HISTORY_PANELS
 from panels.models.panels import Panel, PanelState
 from portal import demo, outbox
 from portal.demo import DEMO_AGENCIES, local_provider, provider_config
@@ -47,9 +48,12 @@ def test_seeding_twice_adds_nothing_more(app: Flask, db: Session) -> None:
         demo.seed(db)
         demo.seed(db)
     people = sum(1 for agency in DEMO_AGENCIES for person in agency.people if person.approved)
+    # With the former chairs and inspector of the insight pages' history, who cannot sign in.
+    people += len(FORMER_CHAIRS) + 1
     assert db.scalar(select(func.count()).select_from(User)) == people
     assert db.scalars(select(IdentityProvider)).all()[0].is_demo
-    assert db.scalar(select(func.count()).select_from(Panel)) == 3
+    # Priya Shah's three, and the one Rachel Obi chairs from the inspectorate.
+    assert db.scalar(select(func.count()).select_from(Panel)) == 4 + HISTORY_PANELS
     states = set(db.scalars(select(Panel.state)))
     assert {PanelState.OPEN, PanelState.MONITORING, PanelState.CLOSED} == states
 
