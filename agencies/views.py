@@ -22,7 +22,7 @@ blueprint = Blueprint("agencies", __name__)
 @blueprint.get("/admin/agencies")
 @require("manage_agencies")
 def agency_list() -> Any:
-    return render_template("agencies/list.html", agencies=agencies.list_agencies(get_db()))
+    return render_template("agencies/list.html", page=paginate(agencies.all_agencies()))
 
 
 @blueprint.route("/admin/agencies/new", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import portal.models  # noqa: F401  (registers every table on the metadata)
+from portal import migrate
 from portal.db import Base
 
 config = context.config
@@ -30,6 +31,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=True,  # SQLite alters tables by copying them
+            include_name=migrate.include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -3,11 +3,23 @@ reminders to those who have not; and the learning library."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Session, selectinload
 
 from agencies.models import Agency, User
 from panels import notify
@@ -285,6 +297,46 @@ class LibraryFilter:
     region: ProbationRegion | None = None
     since: date | None = None
     until: date | None = None
+    # Shared with this agency and not yet acknowledged by it: what its lead has to answer.
+    waiting_for_agency_id: int | None = None
+
+
+# PostgreSQL's English stop words (tsearch_data/english.stop): left out of the words searched
+# for on SQLite too, so both databases find the same learning.
+_STOP_WORDS = """i me my myself we our ours ourselves you your yours yourself yourselves he him his
+himself she her hers herself it its itself they them their theirs themselves what which who whom
+this that these those am is are was were be been being have has had having do does did doing a an
+the and but if or because as until while of at by for with about against between into through
+during before after above below to from up down in out on off over under again further then once
+here there when where why how all any both each few more most other some such no nor not only own
+same so than too very s t can will just don should now"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+# The words of each learning point, on PostgreSQL: a generated column with a GIN index (migration
+# 0014), which the model does not map (ORM queries never load it).
+_SEARCH_VECTOR = "learning_points.search_vector"
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search that are looked for: letters and digits, lower case, stop words
+    left out."""
+    return [word for word in re.findall(r"\w+", text.lower()) if word not in STOP_WORDS]
+
+
+def matching(db: Session, text: str) -> ColumnElement[bool]:
+    """Learning whose title or description holds every word of `text`, in any form ("sharing"
+    finds "shared"): PostgreSQL's full-text search, SQLite's FTS5 table (migration 0014)."""
+    words = search_words(text)
+    if not words:
+        return false()
+    if db.get_bind().dialect.name == "postgresql":
+        return literal_column(_SEARCH_VECTOR).bool_op("@@")(
+            func.plainto_tsquery(literal_column("'english'"), " ".join(words))
+        )
+    # Each word quoted: whatever was typed is a word to find, never FTS5's query syntax.
+    found = sql_text(
+        "SELECT rowid FROM learning_points_fts WHERE learning_points_fts MATCH :words"
+    ).bindparams(words=" AND ".join(f'"{word}"' for word in words))
+    return LearningPoint.id.in_(found.columns(column("rowid", Integer)))
 
 
 def library(
@@ -292,33 +344,61 @@ def library(
 ) -> tuple[list[LearningPoint], int, list[tuple[str, int]]]:
     """One page of the learning `user` may see, filtered; the total; and how often each theme
     recurs among all of it (most frequent first)."""
-    query = _filtered(visible_learning(db, user), wanted)
-    ids = query.with_only_columns(LearningPoint.id).scalar_subquery()
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = _filtered(db, visible_learning(db, user), wanted)
+    newest_first = (LearningPoint.created_at.desc(), LearningPoint.id.desc())
+    condition = query.whereclause
+    everything = condition is None  # an administrator's unfiltered library
+    # The page's ids and the total in one query: the database finds every matching point once
+    # to sort it, counting it meanwhile, and sorts ids and dates rather than whole rows. All
+    # the learning is rather paged through the index of dates, and counted apart.
+    found = db.execute(
+        query.with_only_columns(LearningPoint.id, *([] if everything else [func.count().over()]))
+        .order_by(*newest_first)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if found and not everything:
+        total = found[0][1]
+    elif everything or page > 1:  # past the last page: only then counted apart
+        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:
+        total = 0
     points = list(
         db.scalars(
-            query.options(joinedload(LearningPoint.panel).joinedload(Panel.case))
-            .order_by(LearningPoint.created_at.desc(), LearningPoint.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        ).unique()
+            select(LearningPoint)
+            .where(LearningPoint.id.in_([row[0] for row in found]))
+            # The page's panels (with their cases) in one more query.
+            .options(selectinload(LearningPoint.panel))
+            .order_by(*newest_first)
+        )
     )
+    # Counted by theme id (theme names joined to the dozen counts after), the library's
+    # conditions on the points joined in rather than their ids looked up in the library's query
+    # as a subquery: the database reads each tag and each point once.
+    tally = func.count().label("tally")
+    counts = select(learning_point_themes.c.theme_id, tally).group_by(
+        learning_point_themes.c.theme_id
+    )
+    if condition is not None:
+        counts = counts.join(
+            LearningPoint, LearningPoint.id == learning_point_themes.c.learning_point_id
+        ).where(condition)
+    by_theme = counts.subquery()
     recurring = db.execute(
-        select(Theme.name, func.count(learning_point_themes.c.learning_point_id))
-        .join(learning_point_themes, learning_point_themes.c.theme_id == Theme.id)
-        .where(learning_point_themes.c.learning_point_id.in_(ids))
-        .group_by(Theme.name)
-        .order_by(func.count(learning_point_themes.c.learning_point_id).desc(), Theme.name)
+        select(Theme.name, by_theme.c.tally)
+        .join(by_theme, by_theme.c.theme_id == Theme.id)
+        .order_by(by_theme.c.tally.desc(), Theme.name)
     ).all()
     return points, total, [(name, count) for name, count in recurring]
 
 
-def _filtered(query: Select[LearningPoint], wanted: LibraryFilter) -> Select[LearningPoint]:
+def _filtered(
+    db: Session, query: Select[LearningPoint], wanted: LibraryFilter
+) -> Select[LearningPoint]:
     if wanted.text:
-        pattern = f"%{wanted.text.strip()}%"
-        query = query.where(
-            or_(LearningPoint.title.ilike(pattern), LearningPoint.description.ilike(pattern))
-        )
+        query = query.where(matching(db, wanted.text))
+    if wanted.waiting_for_agency_id:
+        query = query.where(waiting_for(wanted.waiting_for_agency_id))
     if wanted.theme_id:
         query = query.where(
             LearningPoint.id.in_(
@@ -350,6 +430,24 @@ def _filtered(query: Select[LearningPoint], wanted: LibraryFilter) -> Select[Lea
     return query
 
 
+def waiting_for(agency_id: int) -> ColumnElement[bool]:
+    """Learning shared with the agency that the agency has not acknowledged yet."""
+    return and_(
+        LearningPoint.shared_at.is_not(None),
+        LearningPoint.id.in_(
+            select(learning_point_agencies.c.learning_point_id).where(
+                learning_point_agencies.c.agency_id == agency_id
+            )
+        ),
+        ~select(LearningAcknowledgement.id)
+        .where(
+            LearningAcknowledgement.learning_point_id == LearningPoint.id,
+            LearningAcknowledgement.agency_id == agency_id,
+        )
+        .exists(),
+    )
+
+
 def _start_of(day: date) -> datetime:
     """Midnight in UK time at the start of `day`, as a UTC timestamp."""
     return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC)
@@ -367,6 +465,6 @@ def shared_with(agency_id: int) -> Select[LearningPoint]:
             learning_point_agencies.c.agency_id == agency_id,
             LearningPoint.shared_at.is_not(None),
         )
-        .options(joinedload(LearningPoint.panel).joinedload(Panel.case))
+        .options(selectinload(LearningPoint.panel))
         .order_by(LearningPoint.shared_at.desc(), LearningPoint.id.desc())
     )

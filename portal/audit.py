@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal import clock
@@ -15,6 +15,8 @@ from portal.db import Base, UtcDateTime
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    # When a record last changed, and who read what, are asked of millions of events.
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)

@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -96,8 +97,21 @@ def download(data: bytes, name: str, *, text: Kind = TEXT) -> Response:
     only ASCII, so a name in Welsh or with an en dash cannot break the response.
     """
     kind = kind_of(data, text)
+    return _attachment(Response(data, content_type=_content_type(kind, data)), name, kind)
+
+
+def stream(chunks: Iterable[bytes], name: str, kind: Kind) -> Response:
+    """A response that downloads text the portal writes as it goes (an export's rows, read from
+    the database a batch at a time), never whole in memory: sent as `kind`, in UTF-8.
+
+    Wrap a generator that reads the database in `flask.stream_with_context`, so the request's
+    session is still open while the response is sent."""
+    response = Response(chunks, content_type=f"{kind.mimetype}; charset=utf-8")
+    return _attachment(response, name, kind)
+
+
+def _attachment(response: Response, name: str, kind: Kind) -> Response:
     shown = safe_name(name, kind)
-    response = Response(data, content_type=_content_type(kind, data))
     response.headers.set(
         "Content-Disposition",
         "attachment",

@@ -18,6 +18,26 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+# The learning library's full-text search, made by migration 0014, which the models do not
+# describe: no SQLAlchemy type is both PostgreSQL's generated tsvector column and nothing on
+# SQLite, and no table can describe SQLite's FTS5 table and the tables FTS5 keeps for it.
+_SEARCH_COLUMNS = {"search_vector"}
+_SEARCH_INDEXES = {"ix_learning_points_search"}
+_SEARCH_TABLES = "learning_points_fts"
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Whether Alembic compares a schema object with the models: everything but the search's."""
+    name = name or ""
+    if type_ == "table":
+        return not name.startswith(_SEARCH_TABLES)
+    if type_ == "column":
+        return name not in _SEARCH_COLUMNS
+    if type_ == "index":
+        return name not in _SEARCH_INDEXES
+    return True
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 

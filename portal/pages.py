@@ -172,6 +172,21 @@ class Page(Generic[T]):
     def count(self) -> int:
         return max((self.total + self.per_page - 1) // self.per_page, 1)
 
+    @property
+    def window(self) -> list[int | None]:
+        """The page numbers a pager offers, as GOV.UK's pagination does for many pages: the
+        first, the last, this one and those either side; None where numbers are left out.
+        (Every number of 2,000 pages would be a page of links in itself.)"""
+        near = range(max(1, self.number - 1), min(self.count, self.number + 1) + 1)
+        shown: list[int | None] = []
+        previous = 0
+        for number in sorted({1, self.count, *near}):
+            if number - previous > 1:
+                shown.append(None)
+            shown.append(number)
+            previous = number
+        return shown
+
 
 def paginate(query: Select[Any], per_page: int = PER_PAGE) -> Page[Any]:
     """The page of `query` asked for in ?page=, counting the whole in one more query."""

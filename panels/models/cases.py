@@ -126,8 +126,9 @@ class Case(Base):
     quality_rating: Mapped[QualityRating | None] = mapped_column(
         enum_column(QualityRating, "quality_rating")
     )
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Lists of cases are newest first.
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
 
     created_by: Mapped[User] = relationship()
     panels: Mapped[list[Panel]] = relationship(viewonly=True, order_by="Panel.id")

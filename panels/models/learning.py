@@ -34,14 +34,16 @@ learning_point_themes = Table(
     "learning_point_themes",
     Base.metadata,
     Column("learning_point_id", ForeignKey("learning_points.id"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id"), primary_key=True),
+    # Learning is counted by theme.
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True, index=True),
 )
 
 learning_point_agencies = Table(
     "learning_point_agencies",
     Base.metadata,
     Column("learning_point_id", ForeignKey("learning_points.id"), primary_key=True),
-    Column("agency_id", ForeignKey("agencies.id"), primary_key=True),
+    # Learning shared with an agency is looked up by agency.
+    Column("agency_id", ForeignKey("agencies.id"), primary_key=True, index=True),
 )
 
 

@@ -60,14 +60,15 @@ class Panel(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    chair_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    chair_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[PanelState] = mapped_column(
         enum_column(PanelState, "panel_state"), default=PanelState.DRAFT
     )
     terms_of_reference: Mapped[str] = mapped_column(Text, default="")
     contribution_deadline: Mapped[date | None] = mapped_column(Date)
     action_plan_target_date: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    # Lists of panels are newest first.
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     # Optimistic locking: a save based on an older version is refused, not applied.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

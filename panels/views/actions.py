@@ -3,18 +3,19 @@ sign-off, exports."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, flash, redirect, render_template, request, stream_with_context, url_for
+from sqlalchemy import Select, select
 
 from agencies.signed_in import me
-from panels import actions, evidence
-from panels.action_plan_export import action_plan_csv as render_csv
-from panels.action_plan_export import action_plan_pdf as render_pdf
+from panels import action_plan_export, actions, evidence, impact_reviews
 from panels.actions import ActionFields
 from panels.forms import ActionForm, ProgressForm, ResponseForm
 from panels.models.actions import Action, ActionEvidence, ActionState
+from panels.models.impact import IMPACT_REVIEW_AFTER_MONTHS
 from panels.models.learning import LearningPoint
 from panels.models.panels import Panel
 from panels.views import blueprint
@@ -69,19 +70,27 @@ def action_plan(panel_id: int) -> Any:
 @blueprint.get("/panels/<int:panel_id>/actions.csv")
 def action_plan_csv(panel_id: int) -> Any:
     panel = get_or_404(Panel, panel_id)
-    body = render_csv(_exported(panel, "csv"), clock.today())
-    # The byte-order mark makes Excel read the accents right.
-    return downloads.download(body.encode("utf-8-sig"), f"{_name(panel)}.csv", text=downloads.CSV)
+    rows = _csv_rows(_exported(panel, "csv"), clock.today())
+    # Sent as it is read: the request's session stays open until the last row is out.
+    return downloads.stream(stream_with_context(rows), f"{_name(panel)}.csv", downloads.CSV)
+
+
+def _csv_rows(plan: Select[Action], today: date) -> Iterator[bytes]:
+    for chunk in action_plan_export.action_plan_csv(
+        action_plan_export.read_plan(get_db(), plan), today
+    ):
+        yield chunk.encode("utf-8")
 
 
 @blueprint.get("/panels/<int:panel_id>/actions.pdf")
 def action_plan_pdf(panel_id: int) -> Any:
     panel = get_or_404(Panel, panel_id)
-    body = render_pdf(panel, _exported(panel, "pdf"), clock.today())
+    plan = _exported(panel, "pdf")
+    body = action_plan_export.plan_pdf(get_db(), panel, plan, clock.today())
     return downloads.download(body, f"{_name(panel)}.pdf")
 
 
-def _exported(panel: Panel, kind: str) -> list[Action]:
+def _exported(panel: Panel, kind: str) -> Select[Action]:
     ensure("view", panel)
     plan = attempt(None, lambda: actions.export_plan(get_db(), me(), panel, kind))
     if isinstance(plan, Refused):
@@ -113,7 +122,14 @@ def action_new(panel_id: int) -> Any:
 @blueprint.get("/actions/<int:action_id>")
 def action_detail(action_id: int) -> Any:
     action = _load(action_id, "view")
-    return render_template("panels/action.html", action=action, today=clock.today())
+    review = impact_reviews.review_of(get_db(), action)
+    return render_template(
+        "panels/action.html",
+        action=action,
+        today=clock.today(),
+        review=review,
+        impact=impact_reviews.status_of(action, review, clock.today()),
+    )
 
 
 @blueprint.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -222,7 +238,9 @@ def action_sign_off(action_id: int) -> Any:
     return confirm(
         lambda: actions.sign_off(get_db(), me(), action),
         title="Sign off this action as complete?",
-        detail="Sign it off only if the evidence shows the measure of success has been met.",
+        detail="Sign it off only if the evidence shows the measure of success has been met. "
+        f"Its owning agency will review its impact on practice {IMPACT_REVIEW_AFTER_MONTHS} "
+        "months from now.",
         button="Sign off as complete",
         done="The action has been signed off as complete.",
         back=url_for(".action_detail", action_id=action.id),

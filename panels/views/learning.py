@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from agencies.models import Agency
+from agencies.models import Agency, Role
 from agencies.signed_in import me
 from panels import learning, queries
 from panels.forms import AcknowledgeForm, LearningForm, LibraryForm
@@ -166,6 +166,10 @@ def learning_library() -> Any:
     ]
     agencies = db.scalars(select(Agency).where(Agency.active).order_by(Agency.name)).all()
     form.agency.choices = [("", "Any agency")] + [(agency.id, agency.name) for agency in agencies]
+    # Only an agency's lead acknowledges learning for it: nobody else is offered the filter.
+    leads = me().has_role(Role.AGENCY_LEAD)
+    if not leads:
+        del form.waiting
     form.validate()
     # A filter that names nothing offered (a stale or tampered link) is left out, not an error.
     themes = {theme_id for theme_id, _name in form.theme.choices[1:]}  # type: ignore[index]
@@ -178,6 +182,7 @@ def learning_library() -> Any:
         else None,
         since=None if form.since.errors else form.since.data,
         until=None if form.until.errors else form.until.data,
+        waiting_for_agency_id=me().agency_id if leads and form.waiting.data else None,
     )
     number = page_number()
     points, total, recurring = learning.library(db, me(), wanted, number, PER_PAGE)
@@ -187,6 +192,7 @@ def learning_library() -> Any:
         page=Page(points, number, total, PER_PAGE),
         recurring=recurring,
         query_args={k: v for k, v in request.args.items() if k != "page"},
+        waiting=wanted.waiting_for_agency_id is not None,
     )
 
 

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
-from datetime import UTC, date, datetime
+import tracemalloc
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 from pypdf import PdfReader
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from agencies.models import Agency, User
-from panels.action_plan_export import COLUMNS, action_plan_csv, action_plan_pdf
+from panels import action_plan_export
+from panels.action_plan_export import (
+    COLUMNS,
+    MAX_PDF_ACTIONS,
+    PlanCount,
+    action_plan_csv,
+    action_plan_pdf,
+)
 from panels.models.actions import Action, ActionState, ActionUpdate
 from panels.models.cases import Case
 from panels.models.panels import Panel
+from tests.support.people import signed_in_as
+from tests.support.world import World
 
 TODAY = date(2026, 11, 25)
 POLICE = Agency(name="Northshire Police")
@@ -43,8 +57,15 @@ def an_update(text: str, day: int) -> ActionUpdate:
     )
 
 
+def csv_text(actions: list[Action], today: date = TODAY) -> str:
+    text = "".join(action_plan_csv(actions, today))
+    # The byte-order mark first, so that Excel reads the accents right.
+    assert text.startswith("\ufeff")
+    return text.removeprefix("\ufeff")
+
+
 def rows(actions: list[Action], today: date = TODAY) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(action_plan_csv(actions, today))))
+    return list(csv.DictReader(io.StringIO(csv_text(actions, today))))
 
 
 def pdf_text(actions: list[Action], today: date = TODAY) -> list[str]:
@@ -63,7 +84,7 @@ def test_csv_has_one_row_per_action_with_every_column() -> None:
         ],
     )
 
-    text = action_plan_csv([action, an_action(id=4)], TODAY)
+    text = csv_text([action, an_action(id=4)])
     header = next(csv.reader(io.StringIO(text)))
     first, second = rows([action, an_action(id=4)])
 
@@ -240,3 +261,127 @@ def test_pdf_of_an_empty_plan_says_there_are_no_actions() -> None:
 
     assert "No actions have been set." in text
     assert "Page 1 of 1" in text
+
+
+def test_pdf_of_a_plan_too_long_for_one_document_says_so_and_counts_every_action() -> None:
+    panel = Panel(case=Case(reference="SFO/2026/0042"))
+    shown = [an_action(id=1, target_date=date(2026, 11, 1)), an_action(id=2)]
+    whole = PlanCount({**{state: 0 for state in ActionState}, ActionState.AGREED: 1_500}, 40)
+
+    reader = PdfReader(io.BytesIO(action_plan_pdf(panel, shown, TODAY, whole)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+    assert "Actions 1,500 in total: 1,500 agreed" in text
+    assert "and 39 more, listed in the CSV" in text
+    assert "This plan has 1,500 actions, too many for one document: the first 2" in text
+
+
+def add_actions(db: Session, world: World, how_many: int, panel: Panel | None = None) -> None:
+    """`how_many` agreed actions on the panel (the world's by default), each with a line of
+    progress, written in bulk as bench/national_data.py writes them."""
+    panel = panel or world.panel
+    assert panel is not None
+    first = (db.scalar(select(func.max(Action.id))) or 0) + 1
+    db.execute(
+        insert(Action),
+        [
+            dict(
+                id=first + number,
+                panel_id=panel.id,
+                description=f"<p>=Brief team {number} on the protocol.</p>",
+                owner_agency_id=world.agencies["police"].id,
+                owner_role="Detective Inspector",
+                target_date=TODAY + timedelta(days=number % 90),
+                measure_of_success="<p>Every practitioner briefed.</p>",
+                state=ActionState.AGREED,
+            )
+            for number in range(how_many)
+        ],
+    )
+    db.execute(
+        insert(ActionUpdate),
+        [
+            dict(action_id=first + number, author_id=world["police_rep"].id, text="<p>Done.</p>")
+            for number in range(how_many)
+        ],
+    )
+    db.commit()
+
+
+def download_peak(client: Any, url: str) -> tuple[int, int, int]:
+    """The CSV at `url` read chunk by chunk as a browser would, never kept: the number of
+    actions (lines but the header), the chunks and the peak of memory allocated meanwhile."""
+    # Only what this download makes is looked at by the collector below: quicker.
+    gc.freeze()
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.is_streamed
+        lines = chunks = 0
+        for chunk in response.response:
+            lines += chunk.count(b"\r\n")
+            chunks += 1
+            # What the export keeps alive, not what the collector has yet to free: ORM objects
+            # hold reference cycles, which Python frees in its own time (without this, the peak
+            # levels off at about 1.7 MB from 2,000 actions to 10,000).
+            gc.collect()
+        response.close()
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        gc.unfreeze()
+    return lines - 1, chunks, peak
+
+
+def test_csv_is_streamed_with_every_action(app: Flask, db: Session, world: World) -> None:
+    add_actions(db, world, 2_000)
+    chair = signed_in_as(app.test_client(), db, world["chair"])
+
+    response = chair.get(f"/panels/{world.panel.id}/actions.csv")  # type: ignore[union-attr]
+
+    assert response.is_streamed
+    spreadsheet = response.get_data().decode("utf-8-sig")
+    found = list(csv.DictReader(io.StringIO(spreadsheet)))
+    assert len(found) == 2_000
+    assert len({row["Reference"] for row in found}) == 2_000
+    assert {row["Latest progress"] for row in found} == {"Done."}
+    # The guard against formulas holds for rows sent as they are read.
+    assert all(row["Action"].startswith("'=Brief team") for row in found)
+
+
+def test_csv_memory_does_not_grow_with_the_plan(
+    app: Flask, db: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small batches and chunks, so both plans below are read and sent in several.
+    monkeypatch.setattr(action_plan_export, "BATCH", 50)
+    monkeypatch.setattr(action_plan_export, "_CHUNK_CHARACTERS", 8_192)
+    chair = signed_in_as(app.test_client(), db, world["chair"])
+    short, long = world.panel, world.other_panel
+    assert short is not None and long is not None
+    add_actions(db, world, 100, short)
+    add_actions(db, world, 2_000, long)
+    # The caches of compiled SQL and the like filled first: only the download is measured.
+    download_peak(chair, f"/panels/{short.id}/actions.csv")
+
+    few, _chunks, at_few = download_peak(chair, f"/panels/{short.id}/actions.csv")
+    many, chunks, at_many = download_peak(chair, f"/panels/{long.id}/actions.csv")
+
+    assert (few, many) == (100, 2_000)
+    assert chunks > 20, "the CSV was not sent as it was read"
+    assert at_many < 1.5 * at_few, f"peak {at_few:,} bytes for 100 actions, {at_many:,} for 2,000"
+
+
+def test_pdf_of_a_long_plan_lays_out_only_the_first_actions(
+    app: Flask, db: Session, world: World
+) -> None:
+    add_actions(db, world, MAX_PDF_ACTIONS + 50)
+    chair = signed_in_as(app.test_client(), db, world["chair"])
+
+    response = chair.get(f"/panels/{world.panel.id}/actions.pdf")  # type: ignore[union-attr]
+
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert f"Actions {MAX_PDF_ACTIONS + 50} in total: {MAX_PDF_ACTIONS + 50} agreed" in first
+    assert f"the first {MAX_PDF_ACTIONS} by target date follow" in first
