@@ -21,11 +21,12 @@ and organisation in it is invented; it is deterministic (seeded) so two runs giv
 from __future__ import annotations
 
 import argparse
+import heapq
 import itertools
 import json
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -405,7 +406,6 @@ AUDIT_ACTIONS = (
     ("contribution.saved", "contribution"),
     ("contribution.submitted", "contribution"),
     ("action.proposed", "action"),
-    ("action.responded", "action"),
     ("action.progress_reported", "action"),
     ("learning.recorded", "learning_point"),
     ("learning.shared", "learning_point"),
@@ -417,6 +417,17 @@ AUDIT_ACTIONS = (
     ("session.minutes_published", "panel_session"),
     ("action_plan.exported", "panel"),
     ("case.created", "case"),
+)
+
+
+# A panel's life, in the order the chair moves it on (panels.models.panels.PANEL_TRANSITIONS).
+PANEL_LIFE = (
+    PanelState.DRAFT,
+    PanelState.OPEN,
+    PanelState.CONTRIBUTIONS_CLOSED,
+    PanelState.ACTION_PLAN_AGREED,
+    PanelState.MONITORING,
+    PanelState.CLOSED,
 )
 
 
@@ -589,6 +600,9 @@ class Generator:
         self._user_agency: dict[int, int] = {}
         self.impact_reviews: list[dict[str, Any]] = []
         self.completed: list[tuple[int, ProbationRegion, datetime]] = []
+        # Audit events of the records' own history (panel moves, actions answered and signed
+        # off): (when, actor, action, object type, object id, details), written with the rest.
+        self.events: list[tuple[datetime, int, str, str, int, dict[str, str]]] = []
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -1288,6 +1302,9 @@ class Generator:
         for panel in self.panels:
             if panel.state is PanelState.DRAFT:
                 continue
+            # When each action was answered and signed off, for the panel's moves after them.
+            answered_at: list[datetime] = []
+            finished_at: list[datetime] = []
             for number in range(self.random.choice((7, 8, 8, 9))):
                 owner = self.random.choice(panel.agencies)
                 state = self._action_state(panel.state)
@@ -1295,12 +1312,62 @@ class Generator:
                 target = (created + timedelta(days=60 + self.random.random() * 300)).date()
                 responded = None if state is ActionState.PROPOSED else self._when(created, 14)
                 completed = (
-                    self._when(created, 60 + self.random.random() * 200)
+                    max(self._when(created, 60 + self.random.random() * 200), responded)  # type: ignore[type-var]
                     if state is ActionState.COMPLETED
                     else None
                 )
                 action_id = next(ids)
                 responder = self._pick(owner, Role.AGENCY_LEAD)
+                # A completed action was agreed, or partly agreed, before it was signed off.
+                answer = (
+                    (
+                        ActionState.AGREED
+                        if self.random.random() < 0.75
+                        else ActionState.PARTLY_AGREED
+                    )
+                    if state is ActionState.COMPLETED
+                    else state
+                )
+                reason = (
+                    "Resources are committed elsewhere this year."
+                    if answer in (ActionState.PARTLY_AGREED, ActionState.NOT_AGREED)
+                    else ""
+                )
+                if responded is not None:
+                    answered_at.append(responded)
+                    # As panels.actions.respond records it (portal.state_machine.move).
+                    self.events.append(
+                        (
+                            responded,
+                            responder,
+                            "action.answered",
+                            "action",
+                            action_id,
+                            {
+                                "old": ActionState.PROPOSED.value,
+                                "new": answer.value,
+                                "reason": reason,
+                            },
+                        )
+                    )
+                if completed is not None:
+                    finished_at.append(completed)
+                    due_on = impact_review_due_after(completed.date())
+                    # As panels.actions.sign_off records it.
+                    self.events.append(
+                        (
+                            completed,
+                            panel.chair_id,
+                            "action.signed_off",
+                            "action",
+                            action_id,
+                            {
+                                "old": answer.value,
+                                "new": ActionState.COMPLETED.value,
+                                "impact_review_due": due_on.isoformat(),
+                            },
+                        )
+                    )
                 due = impact_review_due_after(completed.date()) if completed else None
                 if completed and due and due < self.today and self.random.random() < 0.8:
                     reviewed = self._when(datetime.combine(due, datetime.min.time(), UTC), -10)
@@ -1330,9 +1397,7 @@ class Generator:
                         else None,
                         "contribution_id": None,
                         "state": state,
-                        "response_reason": "<p>Resources are committed elsewhere this year.</p>"
-                        if state in (ActionState.PARTLY_AGREED, ActionState.NOT_AGREED)
-                        else "",
+                        "response_reason": f"<p>{reason}</p>" if reason else "",
                         "responded_by_id": responder if responded else None,
                         "responded_at": responded,
                         "completed_at": completed,
@@ -1374,6 +1439,7 @@ class Generator:
                                     "uploaded_at": written,
                                 }
                             )
+            self._panel_moves(panel, answered_at, finished_at)
         self.loader.write("actions", actions)
         self.loader.write("action_updates", updates)
         self.loader.write("action_evidence", evidence)
@@ -1382,6 +1448,41 @@ class Generator:
             "action_impact_reviews",
             ({"id": next(review_ids), **review} for review in self.impact_reviews),
         )
+
+    def _panel_moves(
+        self, panel: PanelFacts, answered: list[datetime], finished: list[datetime]
+    ) -> None:
+        """The chair's moves of the panel to where it is now, each audited as
+        panels.panels.move_to records it (portal.state_machine.move): opened within a week,
+        contributions closed after their deadline, the plan agreed once every action is
+        answered, monitored, and closed after the last action is signed off."""
+        r = self.random.random
+        reached = PANEL_LIFE[: PANEL_LIFE.index(panel.state) + 1]
+        moments = {
+            PanelState.OPEN: self._when(panel.created_at, 1 + r() * 6),
+            PanelState.CONTRIBUTIONS_CLOSED: self._when(panel.created_at, 42 + r() * 10),
+        }
+        agreed = self._when(max(answered, default=panel.created_at), 2 + r() * 10)
+        moments[PanelState.ACTION_PLAN_AGREED] = agreed
+        monitoring = self._when(agreed, 7 + r() * 21)
+        moments[PanelState.MONITORING] = monitoring
+        moments[PanelState.CLOSED] = self._when(max([monitoring, *finished]), 5 + r() * 25)
+        latest = self.now - timedelta(minutes=1)
+        previous, old = panel.created_at, PanelState.DRAFT
+        for state in reached[1:]:
+            # Each after the one before, and none after now.
+            moment = max(min(moments[state], latest), previous + timedelta(seconds=1))
+            self.events.append(
+                (
+                    moment,
+                    panel.chair_id,
+                    "panel.state_changed",
+                    "panel",
+                    panel.id,
+                    {"old": old.value, "new": state.value},
+                )
+            )
+            previous, old = moment, state
 
     def dip_samples(self) -> None:
         """Each year the inspectorate samples ten completed actions in each region and records
@@ -1551,23 +1652,40 @@ class Generator:
         max_object = max(len(self.panels) * 8, 1)
 
         def audit() -> Iterator[tuple[Any, ...]]:
-            # Written in time order, as a real log is.
-            moments = sorted(self.random.random() * span for _ in range(self.scale.audit_events))
+            # The records' own history (self.events) and, to make up the total, everyday
+            # events at random moments; written in time order, as a real log is.
             start = self.start.replace(tzinfo=None)
+            everyday = max(self.scale.audit_events - len(self.events), 0)
+            moments = sorted(self.random.random() * span for _ in range(everyday))
             choice, randrange = self.random.choice, self.random.randrange
-            for offset in moments:
-                action, object_type = choice(AUDIT_ACTIONS)
-                actor = choice(people)
-                yield (
-                    next(audit_ids),
-                    start + timedelta(seconds=offset),
+
+            def random_events() -> Iterator[tuple[datetime, int, str, str, str, str]]:
+                for offset in moments:
+                    action, object_type = choice(AUDIT_ACTIONS)
+                    actor = choice(people)
+                    object_id = actor if object_type == "user" else randrange(1, max_object)
+                    yield (
+                        start + timedelta(seconds=offset),
+                        actor,
+                        action,
+                        object_type,
+                        str(object_id),
+                        "{}",
+                    )
+
+            history = sorted(
+                (
+                    when.astimezone(UTC).replace(tzinfo=None),
                     actor,
                     action,
                     object_type,
-                    str(actor if object_type == "user" else randrange(1, max_object)),
-                    "{}",
-                    "10.0.0.1",
+                    str(object_id),
+                    json.dumps(details),
                 )
+                for when, actor, action, object_type, object_id, details in self.events
+            )
+            for event in heapq.merge(random_events(), history, key=lambda event: event[0]):
+                yield (next(audit_ids), *event, "10.0.0.1")
 
         columns = [
             "id",
@@ -1580,6 +1698,12 @@ class Generator:
             "ip_address",
         ]
         self.loader.write_plain("audit_events", columns, audit())
+        kinds = Counter(event[2] for event in self.events)
+        print(
+            "  the records' own history in the audit log: "
+            + ", ".join(f"{count:,} {action}" for action, count in sorted(kinds.items())),
+            flush=True,
+        )
 
     def run(self) -> dict[str, int]:
         steps = (

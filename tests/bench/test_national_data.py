@@ -7,9 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
 
 from agencies.models import Agency, AgencyKind, User
 from bench import national_data
+from insight.actions import actions_sheet
+from insight.filters import InsightFilter
+from insight.timeliness import STAGES, timeliness_sheet
 from panels.models.actions import Action, ActionState
 from panels.models.cases import Case, ProbationRegion
 from panels.models.contributions import Contribution, ContributionState
@@ -17,6 +21,7 @@ from panels.models.dip_samples import DipSampleItem
 from panels.models.impact import ImpactOutcome, ImpactReview
 from panels.models.learning import LearningAcknowledgement, LearningResponse
 from panels.models.panels import Panel, PanelMember, PanelState
+from portal import clock
 from portal.audit import AuditEvent
 from portal.db import Base
 
@@ -80,4 +85,81 @@ def test_a_small_run_gives_a_consistent_database_with_every_state(database_url: 
                 )
             ).scalar()
         assert hits and hits > 0
+    _history_is_audited(engine, scale)
     engine.dispose()
+
+
+def _history_is_audited(engine: object, scale: national_data.Scale) -> None:
+    """Each panel's moves and each action's answer are in the audit log as the operations
+    record them, consistent with where each record is now, so the insight pages count them."""
+    with Session(engine) as db:  # type: ignore[call-overload]
+        life = [state.value for state in national_data.PANEL_LIFE]
+        moves: dict[int, list[tuple[object, dict[str, str]]]] = {}
+        for object_type, object_id, when, details in db.execute(
+            select(
+                AuditEvent.object_type,
+                AuditEvent.object_id,
+                AuditEvent.occurred_at,
+                AuditEvent.details,
+            )
+            .where(AuditEvent.action == "panel.state_changed")
+            .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        ):
+            assert object_type == "panel"
+            moves.setdefault(int(object_id), []).append((when, details))
+        panels = db.execute(select(Panel.id, Panel.state, Panel.created_at)).all()
+        # The generator's panels come after the demo's.
+        first_generated = max(panel.id for panel in panels) - scale.cases + 1
+        for panel_id, state, created_at in panels:
+            steps = [(details["old"], details["new"]) for _when, details in moves.get(panel_id, [])]
+            if panel_id >= first_generated:
+                # From draft along the panel's life, one step at a time, to where it is now.
+                assert steps == list(
+                    zip(life, life[1 : life.index(state.value) + 1], strict=False)
+                ), panel_id
+            if steps:
+                assert steps[-1][1] == state.value, panel_id
+                times = [when for when, _details in moves[panel_id]]
+                assert times == sorted(times) and times[0] >= created_at, panel_id
+                assert times[-1] <= clock.now()
+        # Every answered action was answered once, its answer its state (or, once completed,
+        # agreed or partly agreed), and every completed one signed off.
+        answers = dict(
+            db.execute(
+                select(AuditEvent.object_id, AuditEvent.details["new"].as_string()).where(
+                    AuditEvent.action == "action.answered", AuditEvent.object_type == "action"
+                )
+            ).all()
+        )
+        signed_off = set(
+            db.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "action.signed_off"))
+        )
+        given = set()
+        for action_id, state in db.execute(select(Action.id, Action.state)):
+            answer = answers.get(str(action_id))
+            if state is ActionState.PROPOSED:
+                assert answer is None
+            elif state is ActionState.COMPLETED:
+                assert answer in ("agreed", "partly_agreed"), action_id
+                assert str(action_id) in signed_off
+                given.add(answer)
+            else:
+                assert answer == state.value, action_id
+        assert given == {"agreed", "partly_agreed"}
+        # The insight pages' figures, over the generated data, are not empty.
+        administrator = db.scalars(select(User).where(User.subject == "alex.morgan")).one()
+        everything = InsightFilter()
+        timeliness = timeliness_sheet(db, administrator, everything, date.today()).table(
+            "timeliness"
+        )
+        for stage in ("opened", "agreed", "closed"):
+            reached = timeliness.cell(STAGES[stage], "Reached")
+            assert reached.total > 10, stage  # type: ignore[union-attr]
+        assert timeliness.cell(STAGES["agreed"], "By the panel's deadline").total > 0  # type: ignore[union-attr]
+        by_kind = actions_sheet(db, administrator, everything, date.today()).table(
+            "actions-by-kind"
+        )
+        total = next(row for row in by_kind.rows if row.total)
+        for column in ("Agreed", "Partly agreed", "Not agreed", "Not yet answered", "Completed"):
+            cell = total.cells[by_kind.columns.index(column)]
+            assert cell.total > 10, column  # type: ignore[union-attr]
