@@ -60,8 +60,9 @@ from panels.models.impact import ImpactOutcome, impact_review_due_after
 from panels.models.learning import LearningLevel, LearningResponse
 from panels.models.panels import PanelRole, PanelState
 from panels.models.sessions import Attendance, EntryKind
-from portal import clock, migrate
-from portal.db import Base
+from portal import clock, demo, migrate
+from portal.app import create_app
+from portal.db import Base, get_db
 from portal.jobs import JobState
 
 
@@ -1729,11 +1730,6 @@ class Generator:
 def seed_demo(database_url: str) -> None:
     """The demo's agencies, people and panels, through the operations people use (as
     `flask demo seed` does)."""
-    # Imported here: the application factory is only needed for this step.
-    from portal import demo
-    from portal.app import create_app
-    from portal.db import get_db
-
     app = create_app({"PORTAL_MODE": "demo", "DATABASE_URL": database_url})
     with app.app_context():
         demo.seed(get_db())

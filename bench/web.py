@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from agencies.models import User
 from portal import sign_in_sessions
+from portal.app import create_app
 from tests.support.postgres import _as_postgres, _bin, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -351,8 +352,6 @@ def run_size(
     portal_port, bare_port = free_port(), free_port()
     environment = portal_environment(database_url, portal_port, secret)
     # The app in this process only signs cookies and reads the database for the page list.
-    from portal.app import create_app
-
     app = create_app(environment)
     figures: list[Figure] = []
     _reset_statements(database_url)
@@ -419,8 +418,6 @@ def slowest_statements(
     """Each page once more, in this process, timing every statement; the slowest with their
     plans."""
     secret = secrets.token_hex(32)
-    from portal.app import create_app
-
     app = create_app(portal_environment(database_url, free_port(), secret))
     engine: Engine = app.extensions["db_engine"]
     timings: dict[str, tuple[float, str, Any, str]] = {}
