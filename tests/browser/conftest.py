@@ -34,6 +34,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# CI runs a worker per core, each with its own browser, portal, providers and database servers,
+# on two cores the machine's other work shares: a page can take seconds to come. Playwright's
+# default wait of 5 seconds once ran out between pressing a link and its page arriving.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
