@@ -27,6 +27,7 @@ from extracts.models import PartyRole
 from panels.forms import UkDateField, choices, optional_int, text_area, text_input
 from portal import clock
 from portal.pages import Form, as_id
+from portal.widgets import LongSelect
 
 
 class ReviewForm(Form):
@@ -45,7 +46,7 @@ class PartyForm(Form):
     )
     agency = SelectField(
         "Their agency (staff only)",
-        widget=GovSelect(),
+        widget=LongSelect(),
         coerce=optional_int,
         invalid_choice_message="Choose their agency from the list",
     )

@@ -58,6 +58,7 @@ from portal import richtext
 from portal.clock import LONDON
 from portal.db import LabelledEnum
 from portal.pages import Form, as_id
+from portal.widgets import LongSelect
 
 
 def choices(enum: type[LabelledEnum], blank: str | None = None) -> list[SelectChoice]:
@@ -219,7 +220,7 @@ class PanelForm(VersionedForm):
 class InviteForm(Form):
     agency = SelectField(
         "Agency",
-        widget=GovSelect(),
+        widget=LongSelect(),
         coerce=int,
         validators=[InputRequired(message="Choose an agency to invite")],
     )
@@ -367,7 +368,7 @@ class LibraryForm(Form):
 
     q = StringField("Search", widget=GovTextInput(), validators=[Length(max=200)])
     theme = SelectField("Theme", widget=GovSelect(), coerce=optional_int, validate_choice=False)
-    agency = SelectField("Agency", widget=GovSelect(), coerce=optional_int, validate_choice=False)
+    agency = SelectField("Agency", widget=LongSelect(), coerce=optional_int, validate_choice=False)
     region = SelectField(
         "Region",
         widget=GovSelect(),
