@@ -11,12 +11,14 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    Subquery,
     and_,
     column,
     false,
     func,
     literal_column,
     select,
+    union,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
@@ -344,45 +346,62 @@ def library(
 ) -> tuple[list[LearningPoint], int, list[tuple[str, int]]]:
     """One page of the learning `user` may see, filtered; the total; and how often each theme
     recurs among all of it (most frequent first)."""
-    query = _filtered(db, visible_learning(db, user), wanted)
+    conditions = _conditions(db, wanted)
+    visible = visible_learning(db, user)
+    if wanted.waiting_for_agency_id is not None and wanted.waiting_for_agency_id == user.agency_id:
+        # Learning waiting for the agency was shared with it: its people may see all of it.
+        visible = [select(LearningPoint)]
+    parts = [
+        part.where(*conditions).with_only_columns(LearningPoint.id, LearningPoint.created_at)
+        for part in visible
+    ]
     newest_first = (LearningPoint.created_at.desc(), LearningPoint.id.desc())
-    condition = query.whereclause
-    everything = condition is None  # an administrator's unfiltered library
-    # The page's ids and the total in one query: the database finds every matching point once
-    # to sort it, counting it meanwhile, and sorts ids and dates rather than whole rows. All
-    # the learning is rather paged through the index of dates, and counted apart.
-    found = db.execute(
-        query.with_only_columns(LearningPoint.id, *([] if everything else [func.count().over()]))
-        .order_by(*newest_first)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    if found and not everything:
-        total = found[0][1]
-    elif everything or page > 1:  # past the last page: only then counted apart
-        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    seen: Subquery | None = None
+    if len(parts) == 1:
+        # All the learning, filtered or not: paged through the index of dates (stopping at the
+        # page) and counted apart, rather than every match sorted to count it meanwhile.
+        ids = list(
+            db.scalars(
+                parts[0].order_by(*newest_first).limit(per_page).offset((page - 1) * per_page)
+            )
+        )
+        total = db.scalar(parts[0].with_only_columns(func.count(LearningPoint.id))) or 0
+        if conditions:
+            seen = parts[0].subquery("seen")
     else:
-        total = 0
+        # The rows of both parts, each point once: the page's ids and the total in one query,
+        # the database sorting ids and dates rather than whole points, counting meanwhile.
+        seen = union(*parts).subquery("seen")
+        found = db.execute(
+            select(seen.c.id, func.count().over())
+            .order_by(seen.c.created_at.desc(), seen.c.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).all()
+        ids = [point_id for point_id, _total in found]
+        if found:
+            total = found[0][1]
+        elif page > 1:  # past the last page: only then counted apart
+            total = db.scalar(select(func.count()).select_from(seen)) or 0
+        else:
+            total = 0
     points = list(
         db.scalars(
             select(LearningPoint)
-            .where(LearningPoint.id.in_([row[0] for row in found]))
+            .where(LearningPoint.id.in_(ids))
             # The page's panels (with their cases) in one more query.
             .options(selectinload(LearningPoint.panel))
             .order_by(*newest_first)
         )
     )
-    # Counted by theme id (theme names joined to the dozen counts after), the library's
-    # conditions on the points joined in rather than their ids looked up in the library's query
-    # as a subquery: the database reads each tag and each point once.
+    # Counted by theme id (theme names joined to the dozen counts after), the same rows joined
+    # in: the database reads each tag of what is seen once.
     tally = func.count().label("tally")
     counts = select(learning_point_themes.c.theme_id, tally).group_by(
         learning_point_themes.c.theme_id
     )
-    if condition is not None:
-        counts = counts.join(
-            LearningPoint, LearningPoint.id == learning_point_themes.c.learning_point_id
-        ).where(condition)
+    if seen is not None:
+        counts = counts.join(seen, seen.c.id == learning_point_themes.c.learning_point_id)
     by_theme = counts.subquery()
     recurring = db.execute(
         select(Theme.name, by_theme.c.tally)
@@ -392,15 +411,15 @@ def library(
     return points, total, [(name, count) for name, count in recurring]
 
 
-def _filtered(
-    db: Session, query: Select[LearningPoint], wanted: LibraryFilter
-) -> Select[LearningPoint]:
+def _conditions(db: Session, wanted: LibraryFilter) -> list[ColumnElement[bool]]:
+    """What the learning must be, for the filters chosen."""
+    conditions: list[ColumnElement[bool]] = []
     if wanted.text:
-        query = query.where(matching(db, wanted.text))
+        conditions.append(matching(db, wanted.text))
     if wanted.waiting_for_agency_id:
-        query = query.where(waiting_for(wanted.waiting_for_agency_id))
+        conditions.append(waiting_for(wanted.waiting_for_agency_id))
     if wanted.theme_id:
-        query = query.where(
+        conditions.append(
             LearningPoint.id.in_(
                 select(learning_point_themes.c.learning_point_id).where(
                     learning_point_themes.c.theme_id == wanted.theme_id
@@ -408,7 +427,7 @@ def _filtered(
             )
         )
     if wanted.agency_id:
-        query = query.where(
+        conditions.append(
             LearningPoint.id.in_(
                 select(learning_point_agencies.c.learning_point_id).where(
                     learning_point_agencies.c.agency_id == wanted.agency_id
@@ -416,7 +435,7 @@ def _filtered(
             )
         )
     if wanted.region:
-        query = query.where(
+        conditions.append(
             LearningPoint.panel_id.in_(
                 select(Panel.id)
                 .join(Case, Case.id == Panel.case_id)
@@ -424,10 +443,10 @@ def _filtered(
             )
         )
     if wanted.since:
-        query = query.where(LearningPoint.created_at >= _start_of(wanted.since))
+        conditions.append(LearningPoint.created_at >= _start_of(wanted.since))
     if wanted.until:
-        query = query.where(LearningPoint.created_at < _start_of(wanted.until + timedelta(days=1)))
-    return query
+        conditions.append(LearningPoint.created_at < _start_of(wanted.until + timedelta(days=1)))
+    return conditions
 
 
 def waiting_for(agency_id: int) -> ColumnElement[bool]:
