@@ -38,11 +38,13 @@ from sqlalchemy import (
     Engine,
     Integer,
     Table,
+    bindparam,
     create_engine,
     func,
     insert,
     select,
     text,
+    update,
 )
 
 from agencies.models import AgencyKind, Role, UserStatus
@@ -432,6 +434,14 @@ PANEL_LIFE = (
 )
 
 
+# The moves whose first time a panel keeps (panels.panels.move_to), and where.
+FIRST_MOMENTS = {
+    PanelState.OPEN: "opened_at",
+    PanelState.ACTION_PLAN_AGREED: "plan_agreed_at",
+    PanelState.CLOSED: "closed_at",
+}
+
+
 def _enum_value(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
@@ -604,6 +614,9 @@ class Generator:
         # Audit events of the records' own history (panel moves, actions answered and signed
         # off): (when, actor, action, object type, object id, details), written with the rest.
         self.events: list[tuple[datetime, int, str, str, int, dict[str, str]]] = []
+        # Each panel's first opening, plan agreement and closing, from the same moves, kept on
+        # the panel as panels.panels.move_to keeps them: set once the moves are known.
+        self.panel_moments: list[dict[str, Any]] = []
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -1398,6 +1411,8 @@ class Generator:
                         else None,
                         "contribution_id": None,
                         "state": state,
+                        # As panels.actions.respond keeps it: the answer of the event above.
+                        "answer": answer if responded is not None else None,
                         "response_reason": f"<p>{reason}</p>" if reason else "",
                         "responded_by_id": responder if responded else None,
                         "responded_at": responded,
@@ -1442,6 +1457,7 @@ class Generator:
                             )
             self._panel_moves(panel, answered_at, finished_at)
         self.loader.write("actions", actions)
+        self._keep_panel_moments()
         self.loader.write("action_updates", updates)
         self.loader.write("action_evidence", evidence)
         review_ids = self.loader.next_ids("action_impact_reviews")
@@ -1470,9 +1486,12 @@ class Generator:
         moments[PanelState.CLOSED] = self._when(max([monitoring, *finished]), 5 + r() * 25)
         latest = self.now - timedelta(minutes=1)
         previous, old = panel.created_at, PanelState.DRAFT
+        kept: dict[str, Any] = {"panel_id": panel.id}
         for state in reached[1:]:
             # Each after the one before, and none after now.
             moment = max(min(moments[state], latest), previous + timedelta(seconds=1))
+            if state in FIRST_MOMENTS:
+                kept[FIRST_MOMENTS[state]] = moment
             self.events.append(
                 (
                     moment,
@@ -1484,6 +1503,24 @@ class Generator:
                 )
             )
             previous, old = moment, state
+        self.panel_moments.append(kept)
+
+    def _keep_panel_moments(self) -> None:
+        """Set each panel's moments (written before its moves were known) in one statement
+        run for every panel moved."""
+        if not self.panel_moments:
+            return
+        panels = self.loader.tables["panels"]
+        names = tuple(FIRST_MOMENTS.values())
+        self.connection.execute(
+            update(panels)
+            .where(panels.c.id == bindparam("panel_id"))
+            .values({name: bindparam(f"new_{name}") for name in names}),
+            [
+                {"panel_id": kept["panel_id"], **{f"new_{n}": kept.get(n) for n in names}}
+                for kept in self.panel_moments
+            ],
+        )
 
     def dip_samples(self) -> None:
         """Each year the inspectorate samples ten completed actions in each region and records

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, and_, cast, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from agencies.models import Agency, AgencyKind, User
@@ -18,7 +18,6 @@ from panels.models.actions import OPEN_STATES, Action, ActionState
 from panels.models.cases import Case
 from panels.models.impact import ImpactOutcome, ImpactReview
 from panels.models.panels import Panel
-from portal.audit import AuditEvent
 
 # Seed 000: in the inspectorate's thematic inspection only 6% of review actions were referred
 # to an agency other than probation.
@@ -35,34 +34,19 @@ COLUMNS = ["Actions", *ANSWERS.values(), "Completed", "Overdue"]
 NOT_REVIEWED = "Not yet reviewed"
 
 
-def answer_of(state: ActionState, answered: str | None) -> ActionState:
+def answer_of(state: ActionState, answer: ActionState | None) -> ActionState:
     """The owning agency's answer: its state until it is completed, then the answer it gave
-    (from the audit log: a completed action was agreed, or partly agreed)."""
+    (`Action.answer`: a completed action was agreed, or partly agreed)."""
     if state is not ActionState.COMPLETED:
         return state
-    return ActionState(answered) if answered else ActionState.AGREED
+    return answer or ActionState.AGREED
 
 
 def actions_sheet(db: Session, user: User, wanted: InsightFilter, today: date) -> Sheet:
     counter = Counter(db, user)
-    # The answer each completed action was given (an action is answered once), from the
-    # audit log: found by the event's name alone, through its index, and read once. Asking
-    # for the object type too, or leaving SQLite free to fold this into the join, led it to
-    # look each action's events up through the index on (object_type, object_id), skipping
-    # over every object type: seconds at national size; so on SQLite it is MATERIALIZED, a
-    # table of its own the actions are joined to. PostgreSQL joins it by hash either way,
-    # and faster when left to fold it in.
-    answered = (
-        select(
-            AuditEvent.object_id.label("action_id"),
-            AuditEvent.details["new"].as_string().label("answer"),
-        )
-        # Actions made within the dates were answered after their start.
-        .where(AuditEvent.action == "action.answered", wanted.after_start(AuditEvent.occurred_at))
-        .cte("answered")
-        .prefix_with("MATERIALIZED", dialect="sqlite")
-    )
     overdue = and_(Action.state.in_(OPEN_STATES), Action.target_date < today)
+    # One pass over the actions for both the answers and the impact reviews (an action has at
+    # most one): at national size, reading 80,000 actions twice took as long again.
     grouped = db.execute(
         counter.joined(
             select(
@@ -70,7 +54,8 @@ def actions_sheet(db: Session, user: User, wanted: InsightFilter, today: date) -
                 Agency.name,
                 Agency.kind,
                 Action.state,
-                answered.c.answer,
+                Action.answer,
+                ImpactReview.outcome,
                 *counter.count("n"),
                 *counter.count("overdue", overdue),
             )
@@ -78,42 +63,32 @@ def actions_sheet(db: Session, user: User, wanted: InsightFilter, today: date) -
             .join(Agency, Agency.id == Action.owner_agency_id)
             .join(Panel, Panel.id == Action.panel_id)
             .join(Case, Case.id == Panel.case_id)
-            .outerjoin(
-                answered,
-                and_(
-                    Action.state == ActionState.COMPLETED,
-                    answered.c.action_id == cast(Action.id, String),
-                ),
-            )
-            .where(*wanted.where(Action.created_at, Agency.kind))
-            .group_by(Agency.id, Agency.name, Agency.kind, Action.state, answered.c.answer)
-        )
-    ).all()
-    reviewed = db.execute(
-        counter.joined(
-            select(ImpactReview.outcome, *counter.count("n"))
-            .select_from(Action)
-            .join(Agency, Agency.id == Action.owner_agency_id)
-            .join(Panel, Panel.id == Action.panel_id)
-            .join(Case, Case.id == Panel.case_id)
             .outerjoin(ImpactReview, ImpactReview.action_id == Action.id)
-            .where(
-                Action.state == ActionState.COMPLETED, *wanted.where(Action.created_at, Agency.kind)
+            .where(*wanted.where(Action.created_at, Agency.kind))
+            .group_by(
+                Agency.id,
+                Agency.name,
+                Agency.kind,
+                Action.state,
+                Action.answer,
+                ImpactReview.outcome,
             )
-            .group_by(ImpactReview.outcome)
         )
     ).all()
 
     counts: dict[AgencyKey, dict[str, Figure]] = defaultdict(
         lambda: {column: zero() for column in COLUMNS}
     )
-    for agency_id, name, kind, state, answer, n, n_vis, late, late_vis in grouped:
+    outcomes: dict[str, Figure] = {outcome.label: zero() for outcome in ImpactOutcome}
+    outcomes[NOT_REVIEWED] = zero()
+    for agency_id, name, kind, state, answer, outcome, n, n_vis, late, late_vis in grouped:
         cells = counts[AgencyKey(agency_id, name, kind)]
         counted = Figure(int(n), int(n_vis))
         cells["Actions"] += counted
         cells[ANSWERS[answer_of(state, answer)]] += counted
         if state is ActionState.COMPLETED:
             cells["Completed"] += counted
+            outcomes[outcome.label if outcome else NOT_REVIEWED] += counted
         cells["Overdue"] += Figure(int(late), int(late_vis))
 
     by_agency, by_kind_table, by_kind, everything = by_agency_and_kind(
@@ -144,10 +119,6 @@ def actions_sheet(db: Session, user: User, wanted: InsightFilter, today: date) -
         ],
     )
 
-    outcomes: dict[str, Figure] = {outcome.label: zero() for outcome in ImpactOutcome}
-    outcomes[NOT_REVIEWED] = zero()
-    for outcome, n, n_vis in reviewed:
-        outcomes[outcome.label if outcome else NOT_REVIEWED] += Figure(int(n), int(n_vis))
     completed = everything["Completed"]
     impact = Table(
         "actions-impact",

@@ -5,11 +5,12 @@ dip samples. Nothing here is a real case. It is seeded before the demo's live pa
 that theirs are the newest records, as the pages listing them expect.
 
 They are written as records imported from before the portal would be, with the moments of their
-past (the panel's moves and the actions' answers in the audit log, as the operations write
-them) at the times they happened: the operations stamp everything with today, and tell people
-of what they do, while the history must tell nobody anything. So no notice, email or to-do
-comes of it: every action is completed or not agreed, every piece of learning shared with an
-agency whose people use the demo is acknowledged, and every action they own is reviewed.
+past (the panel's moves and the actions' answers in the audit log and on the records, as the
+operations write them) at the times they happened: the operations stamp everything with today,
+and tell people of what they do, while the history must tell nobody anything. So no notice,
+email or to-do comes of it: every action is completed or not agreed, every piece of learning
+shared with an agency whose people use the demo is acknowledged, and every action they own is
+reviewed.
 """
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ def seed_history(db: Session, demo_agencies: dict[str, int]) -> None:
         ]
         for old, new, moment in moves:
             _audited(db, chair, "panel.state_changed", "panel", panel.id, moment, old, new)
+        # As panels.panels.move_to keeps them: the first time of each of these moves.
+        panel.opened_at, panel.plan_agreed_at, panel.closed_at = opened, plan_agreed, closed
     _dip_sample(db, randomly, inspector, REGIONS[0], completed, now - timedelta(400))
     _dip_sample(db, randomly, inspector, ProbationRegion.LONDON, completed, now - timedelta(30))
     db.commit()
@@ -327,6 +330,7 @@ def _actions(
             measure_of_success="<p>Seen in a sample of cases.</p>",
             learning_point_id=randomly.choice(points).id if points else None,
             state=answer,
+            answer=answer,
             response_reason=""
             if answer is ActionState.AGREED
             else "<p>Only in part: the rest is covered elsewhere.</p>",

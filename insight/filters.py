@@ -78,13 +78,6 @@ class InsightFilter:
             conditions.append(column < _utc_midnight(self.until + timedelta(days=1)))
         return and_(true(), *conditions)
 
-    def after_start(self, column: Any) -> ColumnElement[bool]:
-        """`column` (a UTC timestamp) is on or after the first day counted, if any: what
-        happens to a record made within the dates (its moves, its answer) happens then."""
-        if self.since is None:
-            return true()
-        return column >= _utc_midnight(self.since)
-
     def where(self, moment: Any, kind: Any = None) -> list[ColumnElement[bool]]:
         """The filter as conditions: `moment` within the dates, the case (joined) in the region,
         and the agency kind: that of the `kind` column if given (the agency a row is of), or

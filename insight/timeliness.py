@@ -2,7 +2,8 @@
 the action plan agreed and the panel closed, against each panel's own deadlines.
 
 The moments come from where the portal records them: a panel's moves (opened, plan agreed,
-closed) from the audit log's `panel.state_changed` events, the first of each; a contribution's
+closed) from the panel itself, the first time of each (`Panel.opened_at`, `plan_agreed_at`,
+`closed_at`, set by `panels.panels.move_to`, as its audited moves say); a contribution's
 from its `submitted_at` (its latest submission), counted once it is submitted, resubmitted or
 accepted; the case from its `created_at` (when it was recorded). A moment is on time when its
 date (UTC) is on or before the panel's deadline for it.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from agencies.models import Agency, User
@@ -23,7 +24,6 @@ from insight.sheets import Sheet, finish
 from panels.models.cases import Case
 from panels.models.contributions import Contribution, ContributionState
 from panels.models.panels import Panel
-from portal.audit import AuditEvent
 
 COLUMNS = [
     "Reached",
@@ -42,41 +42,13 @@ STAGES = {
 }
 
 
-def _moments(wanted: InsightFilter) -> Any:
-    """Each panel's first opening, plan agreement and closing, from its audited moves: of
-    panels set up within the dates, so moves from their start on only."""
-    new = AuditEvent.details["new"].as_string()
-
-    def first(state: str, label: str) -> Any:
-        return func.min(case((new == state, AuditEvent.occurred_at))).label(label)
-
-    return (
-        select(
-            AuditEvent.object_id.label("panel_id"),
-            first("open", "opened_at"),
-            first("action_plan_agreed", "agreed_at"),
-            first("closed", "closed_at"),
-        )
-        # Only by its action: `panel.state_changed` is only ever recorded of a panel
-        # (portal.state_machine names it after the record's type), and asking for the
-        # object type as well led SQLite to read every event of every panel (a fifth of the
-        # audit log) through the index on (object_type, object_id) rather than these few.
-        .where(
-            AuditEvent.action == "panel.state_changed", wanted.after_start(AuditEvent.occurred_at)
-        )
-        .group_by(AuditEvent.object_id)
-        .subquery()
-    )
-
-
 def _figures(row: Any, *names: str) -> list[Figure]:
     return [Figure(int(row[name]), int(row[name + "_visible"])) for name in names]
 
 
 def timeliness_sheet(db: Session, user: User, wanted: InsightFilter, today: date) -> Sheet:
     counter = Counter(db, user)
-    moments = _moments(wanted)
-    opened, agreed, closed = moments.c.opened_at, moments.c.agreed_at, moments.c.closed_at
+    opened, agreed, closed = Panel.opened_at, Panel.plan_agreed_at, Panel.closed_at
 
     def met(moment: Any, deadline: Any, compare: str) -> Any:
         reached = and_(moment.is_not(None), deadline.is_not(None))
@@ -105,7 +77,6 @@ def timeliness_sheet(db: Session, user: User, wanted: InsightFilter, today: date
                 )
                 .select_from(Panel)
                 .join(Case, Case.id == Panel.case_id)
-                .outerjoin(moments, moments.c.panel_id == cast(Panel.id, String))
                 .where(*wanted.where(Panel.created_at))
             )
         )
@@ -129,7 +100,6 @@ def timeliness_sheet(db: Session, user: User, wanted: InsightFilter, today: date
                 .join(Agency, Agency.id == Contribution.agency_id)
                 .join(Panel, Panel.id == Contribution.panel_id)
                 .join(Case, Case.id == Panel.case_id)
-                .outerjoin(moments, moments.c.panel_id == cast(Panel.id, String))
                 .where(*wanted.where(Panel.created_at, Agency.kind))
             )
         )

@@ -102,6 +102,9 @@ def respond(db: Session, actor: User, action: Action, answer: ActionState, reaso
         raise DomainError(f"Say why the action is {answer.label.lower()}.")
     action.response_reason = richtext.clean(reason)
     action.responded_by_id, action.responded_at = actor.id, clock.now()
+    # Kept apart from the state, which becomes "completed" at sign-off: the insight pages count
+    # completed actions under the answer they were given.
+    action.answer = answer
     state_machine.move(
         db,
         actor.id,

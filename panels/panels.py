@@ -152,7 +152,21 @@ def move_to(db: Session, actor: User, panel: Panel, state: PanelState) -> None:
     if state is PanelState.CLOSED and outstanding(db, panel, clock.today()).open:
         raise DomainError("Sign off every agreed action before closing the panel.")
     previous = state_machine.move(db, actor.id, panel, state, PANEL_TRANSITIONS, noun="panel")
+    _mark_first(panel, state)
     if previous is PanelState.DRAFT:
         for invitation in panel.invitations:
             if invitation.notified_at is None:
                 _tell_invited(db, panel, invitation)
+
+
+def _mark_first(panel: Panel, state: PanelState) -> None:
+    """Keep on the panel the first time it was opened, had its plan agreed and was closed: the
+    insight pages' timeliness counts from them. A panel opened again (contributions reopened)
+    keeps its first opening."""
+    now = clock.now()
+    if state is PanelState.OPEN and panel.opened_at is None:
+        panel.opened_at = now
+    elif state is PanelState.ACTION_PLAN_AGREED and panel.plan_agreed_at is None:
+        panel.plan_agreed_at = now
+    elif state is PanelState.CLOSED and panel.closed_at is None:
+        panel.closed_at = now

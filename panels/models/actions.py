@@ -73,6 +73,9 @@ class Action(Base):
     state: Mapped[ActionState] = mapped_column(
         enum_column(ActionState, "action_state"), default=ActionState.PROPOSED
     )
+    # The owning agency's answer (agreed, partly agreed or not agreed: one of RESPONSES), set
+    # when it answers and kept once the action is completed, when `state` no longer says it.
+    answer: Mapped[ActionState | None] = mapped_column(enum_column(ActionState, "action_answer"))
     response_reason: Mapped[str] = mapped_column(Text, default="")
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -69,6 +69,12 @@ class Panel(Base):
     action_plan_target_date: Mapped[date | None] = mapped_column(Date)
     # Lists of panels are newest first.
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
+    # The first time the panel was opened, its action plan agreed, and it was closed: set by
+    # the move (panels.panels.move_to) and never changed after, so the insight pages' timeliness
+    # reads them here, not from the audit log's moves.
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    plan_agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Optimistic locking: a save based on an older version is refused, not applied.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -4,7 +4,7 @@ the demo people see national data, and the library's search finds generated lear
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
@@ -91,7 +91,9 @@ def test_a_small_run_gives_a_consistent_database_with_every_state(database_url: 
 
 def _history_is_audited(engine: object, scale: national_data.Scale) -> None:
     """Each panel's moves and each action's answer are in the audit log as the operations
-    record them, consistent with where each record is now, so the insight pages count them."""
+    record them, consistent with where each record is now, and kept on the records (the
+    panel's first opening, plan agreement and closing; the action's answer) as the operations
+    keep them, so the insight pages count them."""
     with Session(engine) as db:  # type: ignore[call-overload]
         life = [state.value for state in national_data.PANEL_LIFE]
         moves: dict[int, list[tuple[object, dict[str, str]]]] = {}
@@ -107,11 +109,30 @@ def _history_is_audited(engine: object, scale: national_data.Scale) -> None:
         ):
             assert object_type == "panel"
             moves.setdefault(int(object_id), []).append((when, details))
-        panels = db.execute(select(Panel.id, Panel.state, Panel.created_at)).all()
+        panels = db.execute(
+            select(
+                Panel.id,
+                Panel.state,
+                Panel.created_at,
+                Panel.opened_at,
+                Panel.plan_agreed_at,
+                Panel.closed_at,
+            )
+        ).all()
         # The generator's panels come after the demo's.
         first_generated = max(panel.id for panel in panels) - scale.cases + 1
-        for panel_id, state, created_at in panels:
+        for panel_id, state, created_at, *kept in panels:
             steps = [(details["old"], details["new"]) for _when, details in moves.get(panel_id, [])]
+            # The panel keeps the first time of its moves that the insight pages count (the
+            # demo's live panels, moved by the operation, to within the flush of its event).
+            first: dict[str, datetime] = {}
+            for when, details in moves.get(panel_id, []):
+                first.setdefault(details["new"], when)  # type: ignore[arg-type]
+            for moment, name in zip(kept, ("open", "action_plan_agreed", "closed"), strict=True):
+                audited = first.get(name)
+                assert (moment is None) == (audited is None), (panel_id, name)
+                if moment and audited:
+                    assert abs(moment - audited) < timedelta(seconds=1), (panel_id, name)
             if panel_id >= first_generated:
                 # From draft along the panel's life, one step at a time, to where it is now.
                 assert steps == list(
@@ -135,8 +156,12 @@ def _history_is_audited(engine: object, scale: national_data.Scale) -> None:
             db.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "action.signed_off"))
         )
         given = set()
-        for action_id, state in db.execute(select(Action.id, Action.state)):
+        for action_id, state, kept_answer in db.execute(
+            select(Action.id, Action.state, Action.answer)
+        ):
             answer = answers.get(str(action_id))
+            # The action keeps the answer of its event, the one the insight pages count.
+            assert (kept_answer.value if kept_answer else None) == answer, action_id
             if state is ActionState.PROPOSED:
                 assert answer is None
             elif state is ActionState.COMPLETED:

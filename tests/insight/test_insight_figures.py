@@ -133,10 +133,6 @@ def expected(db: Session, visible: set[int], year: int | None, today: date) -> E
             counts[("Learning points by theme and region", theme.name, region)].add(seen)
 
     # Actions.
-    answers = {
-        event.object_id: event.details["new"]
-        for event in db.scalars(select(AuditEvent).where(AuditEvent.action == "action.answered"))
-    }
     labels = {
         ActionState.AGREED: "Agreed",
         ActionState.PARTLY_AGREED: "Partly agreed",
@@ -151,7 +147,8 @@ def expected(db: Session, visible: set[int], year: int | None, today: date) -> E
         agency = action.owner_agency
         answer = action.state
         if answer is ActionState.COMPLETED:
-            answer = ActionState(answers[str(action.id)])
+            assert action.answer is not None
+            answer = action.answer
         rows = [
             ("Actions by owning agency", f"{agency.name} ({agency.kind.label})"),
             ("Actions by owning agency", "All agencies"),
@@ -182,13 +179,6 @@ def expected(db: Session, visible: set[int], year: int | None, today: date) -> E
             counts[(impact, "All completed actions", "Completed actions")].add(seen)
 
     # Timeliness.
-    moves: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for event in db.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.action == "panel.state_changed")
-        .order_by(AuditEvent.occurred_at)
-    ):
-        moves[int(event.object_id or 0)].setdefault(event.details["new"], event.occurred_at)
     timeliness = "Time taken, against the panels' own deadlines"
     stages = {
         "opened": "Panel opened (days from the case being recorded)",
@@ -217,18 +207,17 @@ def expected(db: Session, visible: set[int], year: int | None, today: date) -> E
     panels = [p for p in db.scalars(select(Panel)) if in_year(p.created_at, year)]
     for panel in panels:
         seen = panel.id in visible
-        moved = moves.get(panel.id, {})
-        opened = moved.get("open")
+        opened, agreed, closed = panel.opened_at, panel.plan_agreed_at, panel.closed_at
         if opened:
             counts[(timeliness, stages["opened"], "Reached")].add(seen)
             days["opened"].append(since(opened, panel.case.created_at))
-        against("agreed", moved.get("action_plan_agreed"), panel.action_plan_target_date, seen)
-        if opened and "action_plan_agreed" in moved:
-            days["agreed"].append(since(moved["action_plan_agreed"], opened))
-        if "closed" in moved:
+        against("agreed", agreed, panel.action_plan_target_date, seen)
+        if opened and agreed:
+            days["agreed"].append(since(agreed, opened))
+        if closed:
             counts[(timeliness, stages["closed"], "Reached")].add(seen)
             if opened:
-                days["closed"].append(since(moved["closed"], opened))
+                days["closed"].append(since(closed, opened))
         for contribution in db.scalars(
             select(Contribution).where(Contribution.panel_id == panel.id)
         ):
@@ -492,6 +481,41 @@ def test_every_reader_sees_the_figures_counted_from_the_records(app: Flask, db: 
     # ... and rounding too: some figure a reader sees is not the count itself.
     assert rounded_somewhere["Alex Morgan"] == 0
     assert rounded_somewhere["Grace Hill"] > 0 and rounded_somewhere["Sam Okafor"] > 0
+
+
+def test_the_records_keep_the_moves_and_answers_their_audit_events_record(
+    app: Flask, db: Session
+) -> None:
+    """What the figures above count (a panel's first opening, plan agreement and closing; an
+    action's answer) is what the audit log says happened: for the demo's live panels, moved and
+    answered through the operations, and for its history, written as they were."""
+    with app.app_context():
+        demo.seed(db)
+    first: dict[tuple[str, str], datetime] = {}
+    for event in db.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "panel.state_changed")
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ):
+        first.setdefault((event.object_id or "", event.details["new"]), event.occurred_at)
+    panels = db.scalars(select(Panel)).all()
+    assert sum(panel.closed_at is not None for panel in panels) >= HISTORY_PANELS
+    for panel in panels:
+        kept = (panel.opened_at, panel.plan_agreed_at, panel.closed_at)
+        for moment, state in zip(kept, ("open", "action_plan_agreed", "closed"), strict=True):
+            audited = first.get((str(panel.id), state))
+            assert (moment is None) == (audited is None), (panel.id, state)
+            if moment is not None and audited is not None:
+                # The operation stamps the panel as it writes the event, in the same flush.
+                assert abs(moment - audited) < timedelta(seconds=1), (panel.id, state)
+    answers = {
+        event.object_id: event.details["new"]
+        for event in db.scalars(select(AuditEvent).where(AuditEvent.action == "action.answered"))
+    }
+    actions = db.scalars(select(Action)).all()
+    assert any(action.state is ActionState.COMPLETED for action in actions)
+    for action in actions:
+        assert (action.answer.value if action.answer else None) == answers.get(str(action.id))
 
 
 def test_a_filter_narrows_the_figures_to_a_region_kind_and_year(app: Flask, db: Session) -> None:

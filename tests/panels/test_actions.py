@@ -72,6 +72,23 @@ def test_partly_and_not_agreed_need_a_reason(
     assert (action.state, action.response_reason) == (answer, "<p>Policy reasons.</p>")
 
 
+def test_the_action_keeps_its_answer_once_completed(db: Session, world: World) -> None:
+    partly, refused, agreed = propose(db, world), propose(db, world), propose(db, world)
+    assert partly.answer is None
+    actions.respond(db, world["police_rep"], partly, ActionState.PARTLY_AGREED, "Part of it.")
+    actions.respond(db, world["police_rep"], refused, ActionState.NOT_AGREED, "Not ours.")
+    actions.respond(db, world["police_rep"], agreed, ActionState.AGREED, "")
+    panels.move_to(db, world["chair"], world.panel, PanelState.CONTRIBUTIONS_CLOSED)
+    panels.move_to(db, world["chair"], world.panel, PanelState.ACTION_PLAN_AGREED)
+    actions.report_progress(db, world["police_rep"], partly, "Done, the part agreed.")
+    actions.sign_off(db, world["chair"], partly)
+    db.commit()
+    db.expire_all()
+    assert (partly.state, partly.answer) == (ActionState.COMPLETED, ActionState.PARTLY_AGREED)
+    assert (refused.state, refused.answer) == (ActionState.NOT_AGREED, ActionState.NOT_AGREED)
+    assert (agreed.state, agreed.answer) == (ActionState.AGREED, ActionState.AGREED)
+
+
 def test_the_owner_must_be_an_invited_agency(db: Session, world: World) -> None:
     with pytest.raises(DomainError, match="invited"):
         propose(db, world, agency="childrens")

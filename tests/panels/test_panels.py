@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from panels import actions, panels
 from panels.actions import ActionFields
 from panels.models.actions import Action, ActionState
 from panels.models.panels import PANEL_TRANSITIONS, PanelRole, PanelState
+from portal import clock
 from portal.audit import AuditEvent
 from portal.errors import DomainError
 from portal.notices import Notice
@@ -167,6 +170,38 @@ def test_the_plan_is_agreed_only_when_every_action_is_answered(db: Session, worl
         select(AuditEvent.details).where(AuditEvent.action == "panel.state_changed")
     ).all()
     assert {"old": "monitoring", "new": "closed"} in moves
+
+
+def test_a_panel_keeps_the_first_time_it_was_opened_agreed_and_closed(
+    db: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chair, panel = world["chair"], world.panel
+    opened = panel.opened_at
+    assert opened is not None and (panel.plan_agreed_at, panel.closed_at) == (None, None)
+
+    def at(days: int) -> datetime:
+        moment = opened + timedelta(days=days)
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        return moment
+
+    # Contributions reopened and closed again: the panel was first opened when it was.
+    at(40)
+    panels.move_to(db, chair, panel, PanelState.CONTRIBUTIONS_CLOSED)
+    panels.move_to(db, chair, panel, PanelState.OPEN)
+    panels.move_to(db, chair, panel, PanelState.CONTRIBUTIONS_CLOSED)
+    action = _action(db, world)
+    actions.respond(db, world["police_rep"], action, ActionState.AGREED, "")
+    agreed = at(60)
+    panels.move_to(db, chair, panel, PanelState.ACTION_PLAN_AGREED)
+    panels.move_to(db, chair, panel, PanelState.MONITORING)
+    actions.report_progress(db, world["police_rep"], action, "Done and evidenced.")
+    actions.sign_off(db, chair, action)
+    closed = at(90)
+    panels.move_to(db, chair, panel, PanelState.CLOSED)
+    db.commit()
+    db.expire_all()
+    assert (panel.opened_at, panel.plan_agreed_at, panel.closed_at) == (opened, agreed, closed)
+    assert world.other_panel is not None and world.other_panel.plan_agreed_at is None
 
 
 def test_a_closed_panel_can_no_longer_be_changed(db: Session, world: World) -> None:
