@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -323,6 +324,19 @@ def pages_for(app: Flask, db: Session, role: str, user: User) -> list[tuple[str,
             and not rule.arguments
         ):
             pages.append((f"insight {rule.rule}", rule.rule))
+    # The report's PDF is made by a worker, asked for with a POST (timed apart, with the job:
+    # bench/report_pdf.py); here, the person's latest job's progress and latest PDF, if any.
+    job = _one(db, "SELECT max(id) FROM jobs WHERE requested_by_id = :user", user=user.id)
+    if job is not None:
+        pages.append(("a job's progress", f"/jobs/{job}"))
+    made = _one(
+        db, "SELECT max(id) FROM insight_report_pdfs WHERE requested_by_id = :user", user=user.id
+    )
+    if made is not None:
+        pages += [
+            ("insight /insight/report/pdfs/<id>", f"/insight/report/pdfs/{made}"),
+            ("insight /insight/report/pdfs/<id>.pdf", f"/insight/report/pdfs/{made}.pdf"),
+        ]
     return pages
 
 
@@ -346,8 +360,11 @@ def measure(
 
 
 def run_size(
-    label: str, database_url: str, requests: int, report: Callable[[str], None]
+    label: str, database_url: str, arguments: argparse.Namespace, report: Callable[[str], None]
 ) -> list[Figure]:
+    requests = arguments.requests
+    roles = arguments.roles.split(",") if arguments.roles else list(PEOPLE)
+    wanted = re.compile(arguments.pages or "")
     secret = secrets.token_hex(32)
     portal_port, bare_port = free_port(), free_port()
     environment = portal_environment(database_url, portal_port, secret)
@@ -362,6 +379,8 @@ def run_size(
         with app.app_context(), Session(app.extensions["db_engine"]) as db:
             people = []
             for role, subject in PEOPLE.items():
+                if role not in roles:
+                    continue
                 user = db.scalar(select(User).where(User.subject == subject))
                 assert user is not None, f"{subject} is not in the database: seed the demo"
                 people.append(
@@ -374,6 +393,8 @@ def run_size(
         )
         for role, _user, cookie, pages in people:
             for page_label, path in pages:
+                if not wanted.search(page_label):
+                    continue
                 status, size, times, bare = measure(portal_port, bare_port, cookie, path, requests)
                 figure = Figure(role, page_label, path, status, size, times, bare)
                 figures.append(figure)
@@ -491,6 +512,8 @@ def main() -> None:
     parser.add_argument("--national-url", help="a PostgreSQL database made by national_data")
     parser.add_argument("--sizes", default="demo,national")
     parser.add_argument("--output", help="also write the report to this file")
+    parser.add_argument("--roles", help="only these roles, comma-separated (default: all)")
+    parser.add_argument("--pages", help="only pages whose label matches this regular expression")
     arguments = parser.parse_args()
     lines: list[str] = []
 
@@ -501,7 +524,7 @@ def main() -> None:
     sizes = arguments.sizes.split(",")
     with contextlib_server(arguments) as urls:
         for size in sizes:
-            figures = run_size(size, urls[size], arguments.requests, report)
+            figures = run_size(size, urls[size], arguments, report)
             if size == "national" or sizes == [size]:
                 slowest_statements(urls[size], figures, report)
     if arguments.output:

@@ -4,6 +4,7 @@ bar charts drawn with reportlab's graphics, on the portal's page decoration (pan
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
@@ -76,30 +77,42 @@ def _parts(table: FigureTable) -> list[Flowable]:
     for start in range(0, max(len(table.columns), 1), COLUMNS_PER_PART):
         columns = range(start, min(start + COLUMNS_PER_PART, len(table.columns)))
         width = (TEXT_WIDTH - LABEL_WIDTH) / max(len(columns), 1)
-        data = [
+        data: list[list[Any]] = [
             [text_paragraph(table.row_heading, s.cell_label)]
             + [text_paragraph(table.columns[i], s.cell_label) for i in columns]
         ]
-        for row in table.rows:
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, BORDER_COLOUR),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("FONTNAME", (1, 1), (-1, -1), FONT),
+            ("FONTSIZE", (1, 1), (-1, -1), s.cell.fontSize),
+            ("LEADING", (1, 1), (-1, -1), s.cell.leading),
+            ("TEXTCOLOR", (1, 1), (-1, -1), TEXT_COLOUR),
+        ]
+        for number, row in enumerate(table.rows, start=1):
             style = s.cell_label if row.total else s.cell
+            if row.total:
+                commands.append(("FONTNAME", (1, number), (-1, number), BOLD_FONT))
             data.append(
                 [text_paragraph(row.label, style)]
-                + [text_paragraph(row.cells[i].text, style) for i in columns]
+                + [_figure(row.cells[i].text, style, width) for i in columns]
             )
         grid = Table(
             data, colWidths=[LABEL_WIDTH] + [width] * len(columns), hAlign="LEFT", repeatRows=1
         )
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, BORDER_COLOUR),
-                    ("LEFTPADDING", (0, 0), (0, -1), 0),
-                ]
-            )
-        )
+        grid.setStyle(TableStyle(commands))
         parts += [grid, Spacer(1, 4 * mm)]
     return parts
+
+
+def _figure(text: str, style: ParagraphStyle, width: float) -> str | Flowable:
+    """A figure as plain text in its cell, drawn in the cell's font by the table: a national
+    report has thousands, and a paragraph each took most of the time the PDF took. A text too
+    wide for its column ("fewer than 5" in a narrow one) is a paragraph, to wrap."""
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 12:
+        return text
+    return text_paragraph(text, style)
 
 
 def _chart(chart: Chart) -> list[Flowable]:

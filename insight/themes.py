@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from insight.sheets import Sheet, finish
 from panels.models.cases import Case, ProbationRegion
 from panels.models.learning import LearningPoint, Theme, learning_point_themes
 from panels.models.panels import Panel
+from portal.urls import path_for
 
 Quarter = tuple[int, int]
 
@@ -83,7 +83,7 @@ def themes_sheet(db: Session, user: User, wanted: InsightFilter) -> Sheet:
         [region.label for region in regions],
     )
     for theme_id in order:
-        link = url_for(
+        link = path_for(
             "panels.learning_library",
             theme=theme_id,
             region=wanted.region.value if wanted.region else None,

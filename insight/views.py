@@ -1,5 +1,6 @@
 """The insight pages (themes, actions, timeliness, learning reach), each with a CSV of its
-tables, and the annual learning report as a page, a CSV and a PDF."""
+tables, and the annual learning report as a page, a CSV and a PDF (made by a worker: the page's
+button queues it, and the person who asked downloads it once made)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,25 @@ import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from agencies.signed_in import me
+from insight import report_job
 from insight.actions import actions_sheet
-from insight.dip_samples import dip_samples_sheet
 from insight.figures import Figure
 from insight.filters import InsightFilter
 from insight.forms import InsightForm, ReportForm
+from insight.models import ReportPdf
 from insight.reach import reach_sheet
-from insight.report_pdf import report_pdf
+from insight.report import report_sheets, report_title
 from insight.sheets import Sheet
 from insight.themes import themes_sheet
 from insight.timeliness import timeliness_sheet
 from panels.models.cases import ProbationRegion
 from portal import clock, downloads
 from portal.db import get_db
-from portal.policy import require
+from portal.pages import ButtonForm, Refused, attempt, get_or_404
+from portal.policy import ensure, require
 
 blueprint = Blueprint("insight", __name__)
 
@@ -136,28 +139,25 @@ def reach_csv() -> Any:
     return _csv_of("reach")
 
 
-def _report() -> tuple[ReportForm, int, ProbationRegion | None, list[Sheet]]:
+def _chosen() -> tuple[ReportForm, int, ProbationRegion | None]:
+    """The year and region asked for in the URL."""
     today = clock.today()
     form = ReportForm(request.args)
     form.offer(today)
     form.validate()
     year, region = form.chosen(today)
     form.year.data = str(year)
+    return form, year, region
+
+
+def _report() -> tuple[ReportForm, int, ProbationRegion | None, list[Sheet]]:
+    form, year, region = _chosen()
     wanted = InsightFilter.for_year(year, region)
-    db, user = get_db(), me()
-    sheets = [
-        themes_sheet(db, user, wanted),
-        actions_sheet(db, user, wanted, today),
-        timeliness_sheet(db, user, wanted, today),
-        reach_sheet(db, user, wanted, clock.now()),
-        dip_samples_sheet(db, user, wanted),
-    ]
-    return form, year, region, sheets
+    return form, year, region, report_sheets(get_db(), me(), wanted, clock.today(), clock.now())
 
 
-def report_title(year: int, region: ProbationRegion | None) -> str:
-    where = f"{region.label} region" if region else "national"
-    return f"Annual learning report {year}: {where}"
+def _report_args(year: int, region: ProbationRegion | None) -> dict[str, Any]:
+    return {"year": year, "region": region.value if region else None}
 
 
 @blueprint.get("/insight/report")
@@ -167,11 +167,12 @@ def report() -> Any:
     return render_template(
         "insight/report.html",
         form=form,
+        pdf_form=ButtonForm(),
         title=report_title(year, region),
         year=year,
         region=region,
         sheets=sheets,
-        query_args={"year": year, "region": region.value if region else None},
+        query_args=_report_args(year, region),
     )
 
 
@@ -183,14 +184,43 @@ def report_csv() -> Any:
     return streamed_csv(sheets, InsightFilter.for_year(year, region), name)
 
 
-@blueprint.get("/insight/report.pdf")
+@blueprint.post("/insight/report/pdf")
 @require("view_insight")
 def report_as_pdf() -> Any:
-    _form, year, region, sheets = _report()
-    title = report_title(year, region)
-    body = report_pdf(title, InsightFilter.for_year(year, region), sheets)
-    name = f"learning-report-{year}-{region.value if region else 'national'}.pdf"
-    return downloads.download(body, name)
+    """Queue making the report for the year and region in the URL as a PDF, and follow it."""
+    _form, year, region = _chosen()
+    if ButtonForm().validate_on_submit():
+        job = attempt(None, lambda: report_job.make_pdf_later(get_db(), me(), year, region))
+        if not isinstance(job, Refused):
+            return redirect(url_for("home.job", job_id=job.id), 303)
+    return redirect(url_for(".report", **_report_args(year, region)), 303)
+
+
+def _report_pdf(pdf_id: int) -> ReportPdf:
+    report = get_or_404(ReportPdf, pdf_id)
+    ensure("download", report)
+    return report
+
+
+@blueprint.get("/insight/report/pdfs/<int:pdf_id>")
+def report_pdf(pdf_id: int) -> Any:
+    """A PDF the worker made: what it covers, until when it is kept, and the link to it."""
+    report = _report_pdf(pdf_id)
+    return render_template(
+        "insight/report_pdf.html",
+        report=report,
+        title=report_title(report.year, report.region),
+        query_args=_report_args(report.year, report.region),
+    )
+
+
+@blueprint.get("/insight/report/pdfs/<int:pdf_id>.pdf")
+def report_pdf_file(pdf_id: int) -> Any:
+    report = _report_pdf(pdf_id)
+    attempt(None, lambda: report_job.open_pdf(get_db(), me(), report))
+    response = downloads.download(report.pdf, f"{report.filename}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def csv_value(cell: Any) -> str:

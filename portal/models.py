@@ -1,7 +1,7 @@
 """Every table of the portal, imported in one place so the metadata (and Alembic) knows them all.
 
-A wiring module: it imports the model modules of every area (agencies, panels, extracts) and the
-core's own tables; nothing but the migrations' environment needs it.
+A wiring module: it imports the model modules of every area (agencies, panels, extracts,
+insight) and the core's own tables; nothing but the migrations' environment needs it.
 """
 
 from agencies.models import Agency, IdentityProvider, RoleGrant, User
@@ -13,6 +13,7 @@ from extracts.models import (
     FactualComment,
     ReviewDocument,
 )
+from insight.models import ReportPdf
 from panels.models.actions import Action, ActionEvidence, ActionUpdate
 from panels.models.cases import Case
 from panels.models.contributions import ChronologyEntry, Contribution, ContributionRevision
@@ -70,6 +71,7 @@ __all__ = [
     "Theme",
     "IdentityProvider",
     "RateLimitWindow",
+    "ReportPdf",
     "RoleGrant",
     "SignInAttempt",
     "SignInSession",

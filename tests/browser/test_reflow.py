@@ -37,6 +37,7 @@ from agencies.models import IdentityProvider, Role, User
 from extracts import extracts
 from extracts import jobs as extract_jobs
 from extracts.models import Decision
+from insight import report_job
 from panels import actions, contributions, evidence, learning
 from panels.actions import ActionFields
 from panels.models.actions import Action
@@ -254,6 +255,9 @@ def _add_what_the_demo_lacks(db: Session, chosen: list[User]) -> None:
         extracts.decide(db, chair, waiting, extract_redaction.id, Decision.ACCEPTED)
     extracts.submit_for_approval(db, chair, waiting)
     extract_jobs.prepare_later(db, chair, case, show_recipient_name=False)
+
+    # The annual report as a PDF, made for the chair as the worker makes it.
+    report_job.make_pdf(db, chair, clock.today().year, None)
 
     # A suspended account, and someone who has signed in once and waits for approval, as the
     # demo's Jordan Lee will.
