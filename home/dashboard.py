@@ -11,8 +11,21 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, Select, String, and_, cast, exists, func, or_, select, union
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import HTTPException
 
 from agencies.access import is_admin
@@ -164,25 +177,38 @@ def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
         ).unique()
     )
     # The chair's work is only on the panels they chair: for someone who chairs none (most
-    # people), its five queries would find nothing.
+    # people), its queries would find nothing.
     chairs = bool(chaired)
     to_review, more_to_review = _contributions_to_review(db, user) if chairs else ([], False)
+    # The work whose access rules read its panels' members and invited agencies is found
+    # first, then what the rules read is loaded once for all of it.
+    actions = _actions_waiting(db, user, today, chairs=chairs)
+    due = _contributions_of_my_agency_due(db, user)
+    unnamed = _invitations_without_representatives(db, user)
+    _load_panel_rules(
+        db,
+        [
+            *(contribution.panel for contribution in due),
+            *(invitation.panel for invitation in unnamed),
+            *(action.panel for action in actions.every()),
+        ],
+    )
     todo = [
         *to_review,
         *_sessions_to_prepare_or_attend(user, sessions, now),
         *(_minutes_to_publish(db, user, now) if chairs else []),
         *(_learning_to_share(db, user) if chairs else []),
-        *(_actions_to_sign_off(db, user) if chairs else []),
+        *_actions_to_sign_off(user, actions),
         *(_comments_to_answer(db, user) if chairs else []),
         *_extracts_to_approve(db, user),
         *_extracts_to_finish(db, user),
         *_people_to_approve(db, user),
         *_jobs_set_aside(db, user),
-        *_contributions_due(db, user),
-        *_actions_of_my_agency(db, user),
-        *_impact_to_record(db, user, today),
+        *_contributions_due(user, due),
+        *_actions_of_my_agency(user, actions.of_my_agency),
+        *_impact_to_record(user, actions.impact_due),
         *_learning_to_acknowledge(db, user),
-        *_representatives_to_name(db, user),
+        *_representatives_to_name(user, unnamed),
         *_findings_to_record(db, user),
         *_extracts_to_read(db, user, now),
     ]
@@ -191,7 +217,7 @@ def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
     fresh = [notice for notice in fresh_notices(db, user.id) if notice.link not in on_the_list]
     return Home(
         todo=by_urgency(todo),
-        overdue=_overdue_i_can_act_on(db, user, today),
+        overdue=_overdue_i_can_act_on(user, actions, today),
         sessions=sessions,
         # Only their titles are shown: not their panels, themes or agencies (three queries).
         shared_learning=list(
@@ -243,16 +269,37 @@ def _with_panel(panel: Any, *, joined: bool = False) -> Any:
     return loaded.options(joinedload(Panel.case), lazyload(Panel.chair))
 
 
-def _with_panel_rules(panel: Any, *, joined: bool = False) -> Any:
-    """As `_with_panel`, and what the access rules read of the panel (its members and invited
-    agencies): one query each for all the records, not one per record."""
-    return _with_panel(panel, joined=joined).options(
-        # The rules read who the members are, not the members' own roles or agencies.
-        selectinload(Panel.members)
-        .joinedload(PanelMember.user)
-        .options(lazyload(User.agency), lazyload(User.role_grants)),
-        selectinload(Panel.invitations),
-    )
+def _load_panel_rules(db: Session, panels: Iterable[Panel]) -> None:
+    """Load what the access rules read of these panels, their members and invited agencies, in
+    one query each for all of them: the lists of work find their records without, so that the
+    rules' needs are read once for every kind of work, not once for each."""
+    by_id = {panel.id: panel for panel in panels}
+    if not by_id:
+        return
+    members: dict[int, list[PanelMember]] = {panel_id: [] for panel_id in by_id}
+    invitations: dict[int, list[Invitation]] = {panel_id: [] for panel_id in by_id}
+    for member in db.scalars(
+        select(PanelMember)
+        .where(PanelMember.panel_id.in_(by_id))
+        # The rules read who the members are, and the contributions due their names and
+        # agencies' ids: not the members' own roles or agencies.
+        .options(
+            joinedload(PanelMember.user).options(lazyload(User.agency), lazyload(User.role_grants))
+        )
+        .order_by(PanelMember.id)
+    ):
+        members[member.panel_id].append(member)
+    for invitation in db.scalars(
+        select(Invitation)
+        .where(Invitation.panel_id.in_(by_id))
+        .options(lazyload(Invitation.agency))
+        .order_by(Invitation.id)
+    ):
+        invitations[invitation.panel_id].append(invitation)
+    # As `selectinload` fills the collections it loads: as loaded, not as changed.
+    for panel_id, panel in by_id.items():
+        set_committed_value(panel, "members", members[panel_id])
+        set_committed_value(panel, "invitations", invitations[panel_id])
 
 
 def _on_panels_chaired(user: User, record: Any, panel_states: Iterable[PanelState]) -> Select[Any]:
@@ -275,6 +322,137 @@ def _event_on_issue(actions: Iterable[str], *conditions: Any) -> Any:
         AuditEvent.object_id == cast(ExtractIssue.id, String),
         *conditions,
     )
+
+
+# The actions waiting for someone: every kind in one query.
+
+
+@dataclass
+class WaitingActions:
+    """The actions of each kind of work on actions, each list cut at its most urgent few, as
+    `_actions_waiting` finds them."""
+
+    # Agreed, with progress reported, on the panels the person chairs.
+    to_sign_off: list[Action] = field(default_factory=list)
+    # Open, owned by their agency, on the panels they answer for it.
+    of_my_agency: list[Action] = field(default_factory=list)
+    # Completed, owned by their agency, on those panels, impact review due and not recorded.
+    impact_due: list[Action] = field(default_factory=list)
+    # Open and past their target date, on the panels the person chairs.
+    overdue_chaired: list[Action] = field(default_factory=list)
+    # When progress was last reported on each action to sign off.
+    last_reported: dict[int, datetime] = field(default_factory=dict)
+
+    def every(self) -> list[Action]:
+        return [*self.to_sign_off, *self.of_my_agency, *self.impact_due, *self.overdue_chaired]
+
+
+def _by_target_date(action: Action) -> tuple[date, int]:
+    return action.target_date, action.id
+
+
+def _by_impact_review_due(action: Action) -> tuple[date, int]:
+    return action.impact_review_due or date.min, action.id
+
+
+def _first(kind: str, ids: Select[Any], *order: Any, limit: int) -> Select[Any]:
+    """The first `limit` action ids `ids` finds in `order`, each labelled `kind`. (A subquery:
+    SQLite allows no LIMIT on a part of a UNION.)"""
+    first = ids.order_by(*order).limit(limit).subquery()
+    return select(literal(kind, String).label("kind"), first.c.id)
+
+
+def _actions_waiting(db: Session, user: User, today: date, *, chairs: bool) -> WaitingActions:
+    """Every kind of action waiting for `user`, in one query: the ids of each kind are found
+    apart, each through its own index and cut at its most urgent few, and the actions of all
+    of them are then read at once, with their panels and cases. What the access rules read of
+    their panels is loaded afterwards, with the rest of the page's (`_load_panel_rules`)."""
+    of_my_agency = (
+        Action.owner_agency_id == user.agency_id,
+        _on_a_panel_i_represent(user, Action.panel_id),
+    )
+    reviewed = exists().where(ImpactReview.action_id == Action.id)
+    kinds = [
+        _first(
+            "of_my_agency",
+            select(Action.id).where(*of_my_agency, Action.state.in_(OPEN_STATES)),
+            Action.target_date,
+            Action.id,
+            limit=2 * SHOWN,
+        ),
+        _first(
+            "impact_due",
+            select(Action.id).where(
+                *of_my_agency,
+                Action.state == ActionState.COMPLETED,
+                Action.impact_review_due <= today + timedelta(days=DUE_SOON_DAYS),
+                ~reviewed,
+            ),
+            Action.impact_review_due,
+            Action.id,
+            limit=SHOWN,
+        ),
+    ]
+    # The chair's work is only on the panels they chair: for someone who chairs none, these
+    # would find nothing.
+    if chairs:
+        on_panels_chaired = (
+            select(Action.id)
+            .join(Panel, Panel.id == Action.panel_id)
+            .where(Panel.chair_id == user.id)
+        )
+        # All of them, then the most overdue: `offset(0)` keeps the database from reading
+        # every overdue action in the country by date until it has found the first few of
+        # this chair's (16,000 actions at national size, for 20 of a chair's 250).
+        overdue_chaired = (
+            on_panels_chaired.add_columns(Action.target_date)
+            .where(Action.state.in_(OPEN_STATES), Action.target_date < today)
+            .offset(0)
+            .subquery()
+        )
+        kinds += [
+            _first(
+                "to_sign_off",
+                on_panels_chaired.where(
+                    Panel.state.in_(DELIVERING),
+                    Action.state.in_([ActionState.AGREED, ActionState.PARTLY_AGREED]),
+                    Action.updates.any(),
+                ),
+                Action.target_date,
+                Action.id,
+                limit=SHOWN,
+            ),
+            _first(
+                "overdue_chaired",
+                select(overdue_chaired.c.id),
+                overdue_chaired.c.target_date,
+                overdue_chaired.c.id,
+                limit=2 * SHOWN,
+            ),
+        ]
+    wanted = union_all(*kinds).subquery()
+    last_reported = (
+        select(ActionUpdate.created_at)
+        .where(ActionUpdate.action_id == Action.id)
+        .order_by(ActionUpdate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    found: dict[str, list[Action]] = {}
+    waiting = WaitingActions()
+    for kind, action, reported in db.execute(
+        select(wanted.c.kind, Action, last_reported)
+        .join(Action, Action.id == wanted.c.id)
+        .options(_with_panel(Action.panel))
+    ):
+        found.setdefault(kind, []).append(action)
+        if reported is not None:
+            waiting.last_reported[action.id] = reported
+    waiting.to_sign_off = sorted(found.get("to_sign_off", []), key=_by_target_date)
+    waiting.of_my_agency = sorted(found.get("of_my_agency", []), key=_by_target_date)
+    waiting.impact_due = sorted(found.get("impact_due", []), key=_by_impact_review_due)
+    waiting.overdue_chaired = sorted(found.get("overdue_chaired", []), key=_by_target_date)
+    return waiting
 
 
 # What a chair has to do on the panels they chair.
@@ -381,28 +559,18 @@ def _learning_to_share(db: Session, user: User) -> list[Todo]:
     return todo
 
 
-def _actions_to_sign_off(db: Session, user: User) -> list[Todo]:
+def _actions_to_sign_off(user: User, actions: WaitingActions) -> list[Todo]:
     """Agreed actions whose agency has reported progress: the chair checks and signs them off."""
-    reported = db.scalars(
-        _on_panels_chaired(user, Action, DELIVERING)
-        .where(
-            Action.state.in_([ActionState.AGREED, ActionState.PARTLY_AGREED]),
-            Action.updates.any(),
-        )
-        .options(selectinload(Action.updates).lazyload(ActionUpdate.author))
-        .order_by(Action.target_date, Action.id)
-        .limit(SHOWN)
-    ).unique()
     return [
         Todo(
             task=f"Sign off action {action.reference} once it is done",
             href=path_for("panels.action_detail", action_id=action.id),
             about=f"{_action_about(action)}: progress reported "
-            f"{format_date(action.updates[-1].created_at)}.",
+            f"{format_date(actions.last_reported[action.id])}.",
             due=action.target_date,
             state=action.state,
         )
-        for action in reported
+        for action in actions.to_sign_off
         if can(user, "sign_off", action)
     ]
 
@@ -524,31 +692,44 @@ def _jobs_set_aside(db: Session, user: User) -> list[Todo]:
 # What an agency's representatives and its lead have to do for it on a panel.
 
 
-def _panels_i_represent(user: User) -> Select[Any]:
-    """Panels where `user` answers for their agency: as its representative, or as its lead."""
-    as_representative = select(PanelMember.panel_id).where(
-        PanelMember.user_id == user.id, PanelMember.role == PanelRole.REPRESENTATIVE
+def _on_a_panel_i_represent(user: User, panel_id: Any) -> Any:
+    """Whether the panel `panel_id` is one where `user` answers for their agency: as its
+    representative, or as its lead. (Asked of each record found, not as a list of the panels:
+    a lead's agency is invited to hundreds, where it owns a few dozen records.)"""
+    as_representative = exists().where(
+        PanelMember.panel_id == panel_id,
+        PanelMember.user_id == user.id,
+        PanelMember.role == PanelRole.REPRESENTATIVE,
     )
     if not user.has_role(Role.AGENCY_LEAD):
         return as_representative
-    as_lead = select(Invitation.panel_id).where(Invitation.agency_id == user.agency_id)
-    return as_representative.union(as_lead)  # type: ignore[return-value]
+    as_lead = exists().where(
+        Invitation.panel_id == panel_id, Invitation.agency_id == user.agency_id
+    )
+    return or_(as_representative, as_lead)
 
 
-def _contributions_due(db: Session, user: User) -> list[Todo]:
-    due = db.scalars(
-        select(Contribution)
-        .join(Panel, Panel.id == Contribution.panel_id)
-        .where(
-            Contribution.agency_id == user.agency_id,
-            Contribution.panel_id.in_(_panels_i_represent(user)),
-            Contribution.state.in_([ContributionState.DRAFT, ContributionState.RETURNED]),
-            Panel.state.in_(CONTRIBUTING),
+def _contributions_of_my_agency_due(db: Session, user: User) -> list[Contribution]:
+    """The person's agency's contributions still to write or revise, on the panels they answer
+    for it."""
+    return list(
+        db.scalars(
+            select(Contribution)
+            .join(Panel, Panel.id == Contribution.panel_id)
+            .where(
+                Contribution.agency_id == user.agency_id,
+                _on_a_panel_i_represent(user, Contribution.panel_id),
+                Contribution.state.in_([ContributionState.DRAFT, ContributionState.RETURNED]),
+                Panel.state.in_(CONTRIBUTING),
+            )
+            .options(_with_panel(Contribution.panel, joined=True))
+            .order_by(Panel.contribution_deadline)
+            .limit(SHOWN)
         )
-        .options(_with_panel_rules(Contribution.panel, joined=True))
-        .order_by(Panel.contribution_deadline)
-        .limit(SHOWN)
-    ).unique()
+    )
+
+
+def _contributions_due(user: User, due: list[Contribution]) -> list[Todo]:
     todo = []
     for contribution in due:
         panel, agency = contribution.panel, contribution.agency.name
@@ -593,19 +774,8 @@ def _contributions_due(db: Session, user: User) -> list[Todo]:
     return todo
 
 
-def _actions_of_my_agency(db: Session, user: User) -> list[Todo]:
+def _actions_of_my_agency(user: User, open_actions: list[Action]) -> list[Todo]:
     """Actions owned by the person's agency, to answer or to report progress on."""
-    open_actions = db.scalars(
-        select(Action)
-        .where(
-            Action.owner_agency_id == user.agency_id,
-            Action.state.in_(OPEN_STATES),
-            Action.panel_id.in_(_panels_i_represent(user)),
-        )
-        .options(_with_panel_rules(Action.panel))
-        .order_by(Action.target_date, Action.id)
-        .limit(2 * SHOWN)
-    ).unique()
     todo = []
     for action in open_actions:
         if can(user, "respond", action):
@@ -626,23 +796,9 @@ def _actions_of_my_agency(db: Session, user: User) -> list[Todo]:
     return todo
 
 
-def _impact_to_record(db: Session, user: User, today: date) -> list[Todo]:
+def _impact_to_record(user: User, due: list[Action]) -> list[Todo]:
     """Completed actions of the person's agency whose impact review is due within
     DUE_SOON_DAYS, or overdue, and not yet recorded."""
-    reviewed = exists().where(ImpactReview.action_id == Action.id)
-    due = db.scalars(
-        select(Action)
-        .where(
-            Action.owner_agency_id == user.agency_id,
-            Action.state == ActionState.COMPLETED,
-            Action.impact_review_due <= today + timedelta(days=DUE_SOON_DAYS),
-            Action.panel_id.in_(_panels_i_represent(user)),
-            ~reviewed,
-        )
-        .options(_with_panel_rules(Action.panel))
-        .order_by(Action.impact_review_due, Action.id)
-        .limit(SHOWN)
-    ).unique()
     return [
         Todo(
             task=f"Record the impact of action {action.reference}",
@@ -667,7 +823,14 @@ def _learning_to_acknowledge(db: Session, user: User) -> list[Todo]:
     waiting = db.scalars(
         shared_with(user.agency_id)
         .where(~acknowledged)
-        .options(lazyload(LearningPoint.themes))
+        .options(
+            lazyload(LearningPoint.themes),
+            # As `shared_with` loads their panels, with their cases, and not the panels'
+            # chairs, whose roles would take one more query.
+            selectinload(LearningPoint.panel).options(
+                joinedload(Panel.case), lazyload(Panel.chair)
+            ),
+        )
         .order_by(None)
         .order_by(LearningPoint.shared_at, LearningPoint.id)
         .limit(SHOWN)
@@ -687,8 +850,9 @@ def _learning_to_acknowledge(db: Session, user: User) -> list[Todo]:
     ]
 
 
-def _representatives_to_name(db: Session, user: User) -> list[Todo]:
-    """Panels an agency lead's agency is invited to, with none of its people on them yet."""
+def _invitations_without_representatives(db: Session, user: User) -> list[Invitation]:
+    """Invitations of an agency lead's agency to live panels, with none of its people on them
+    yet."""
     if not user.has_role(Role.AGENCY_LEAD):
         return []
     named = exists().where(
@@ -697,18 +861,24 @@ def _representatives_to_name(db: Session, user: User) -> list[Todo]:
         PanelMember.user_id == User.id,
         User.agency_id == Invitation.agency_id,
     )
-    invitations = db.scalars(
-        select(Invitation)
-        .join(Panel, Panel.id == Invitation.panel_id)
-        .where(
-            Invitation.agency_id == user.agency_id,
-            Panel.state.in_(LIVE - {PanelState.DRAFT}),
-            ~named,
+    return list(
+        db.scalars(
+            select(Invitation)
+            .join(Panel, Panel.id == Invitation.panel_id)
+            .where(
+                Invitation.agency_id == user.agency_id,
+                Panel.state.in_(LIVE - {PanelState.DRAFT}),
+                ~named,
+            )
+            .options(_with_panel(Invitation.panel, joined=True))
+            .order_by(Invitation.invited_at)
+            .limit(SHOWN)
         )
-        .options(_with_panel_rules(Invitation.panel, joined=True))
-        .order_by(Invitation.invited_at)
-        .limit(SHOWN)
-    ).unique()
+    )
+
+
+def _representatives_to_name(user: User, invitations: list[Invitation]) -> list[Todo]:
+    """Panels an agency lead's agency is invited to, with none of its people on them yet."""
     return [
         Todo(
             task=f"Name {invitation.agency.name}'s representatives for the "
@@ -794,33 +964,18 @@ def _extracts_to_read(db: Session, user: User, now: datetime) -> list[Todo]:
     ]
 
 
-def _overdue_i_can_act_on(db: Session, user: User, today: date) -> list[Action]:
+def _overdue_i_can_act_on(user: User, actions: WaitingActions, today: date) -> list[Action]:
     """Overdue actions `user` can do something about: answer them or report progress for
     their agency, or, as the chair, sign them off or change them."""
-    late = (Action.state.in_(OPEN_STATES), Action.target_date < today)
-    # Those of the panels they chair, and those of their agency on the panels they answer
-    # for it, each found from the person's own panels or agency: as one condition (`chair or
-    # agency`) the database reads every overdue action in the country, by date, to find them.
-    as_chair = (
-        select(Action.id)
-        .join(Panel, Panel.id == Action.panel_id)
-        .where(Panel.chair_id == user.id, *late)
-    )
-    for_my_agency = select(Action.id).where(
-        Action.owner_agency_id == user.agency_id,
-        Action.panel_id.in_(_panels_i_represent(user)),
-        *late,
-    )
-    overdue = db.scalars(
-        select(Action)
-        .join(Panel, Panel.id == Action.panel_id)
-        .where(Action.id.in_(union(as_chair, for_my_agency)))
-        .options(_with_panel_rules(Action.panel, joined=True))
-        .order_by(Action.target_date, Action.id)
-        .limit(2 * SHOWN)
-    ).unique()
+    # Those of their agency are the first of its open actions by target date (all of them
+    # when there are more overdue than that list holds), as those of the panels they chair
+    # are; the most overdue of both are the first of these.
+    late_of_my_agency = [action for action in actions.of_my_agency if action.target_date < today]
+    overdue = sorted({*actions.overdue_chaired, *late_of_my_agency}, key=_by_target_date)
     verbs = ("respond", "report_progress", "sign_off", "edit")
-    return [action for action in overdue if any(can(user, verb, action) for verb in verbs)][:SHOWN]
+    return [
+        action for action in overdue[: 2 * SHOWN] if any(can(user, verb, action) for verb in verbs)
+    ][:SHOWN]
 
 
 # Notices.

@@ -298,6 +298,56 @@ def test_the_overdue_banner_shows_only_actions_the_person_can_act_on(
     assert answer.days_late(clock.today()) == 4
 
 
+def test_the_overdue_banner_shows_the_ten_most_overdue_however_many_actions_are_open(
+    app: Flask, db: Session, world: World
+) -> None:
+    """The banner's actions of the person's agency come from the same look-up as its open
+    actions to answer (cut at twenty, by target date): with more actions open than that, still
+    only the late ones, the most overdue first, ten at most."""
+    panel = world.panel
+    assert panel is not None
+    today = clock.today()
+    with app.test_request_context():
+        late = {
+            days: police_action(db, world, panel, today - timedelta(days=days), f"Late {days}.")
+            for days in (3, 12, 7, 1, 30, 2, 9, 15, 4, 21, 5, 8)
+        }
+        for days in range(1, 15):
+            police_action(db, world, panel, today + timedelta(days=days), f"Due in {days}.")
+        db.commit()
+
+    most_overdue = [late[days].id for days in sorted(late, reverse=True)[:10]]
+    for who in ("police_rep", "police_lead", "chair"):
+        assert [action.id for action in home_of(app, db, world[who]).overdue] == most_overdue, who
+    for who in ("probation_rep", "observer"):
+        assert home_of(app, db, world[who]).overdue == [], who
+    to_answer = [task for task in tasks(app, db, world["police_rep"]) if task.startswith("Answer")]
+    assert len(to_answer) == 20
+
+
+def test_the_chair_sees_each_panels_contributions_actions_and_how_many_are_late(
+    app: Flask, db: Session, world: World
+) -> None:
+    panel = world.panel
+    assert panel is not None
+    today = clock.today()
+    with app.test_request_context():
+        submit(db, world, "probation_rep", panel, "probation")
+        late, _, _ = (
+            police_action(db, world, panel, today + timedelta(days=days), f"Due {days}.")
+            for days in (-5, -1, 10)
+        )
+        # Late, but answered "not agreed": nothing left to do, so not overdue.
+        actions.respond(db, world["police_rep"], late, ActionState.NOT_AGREED, "Not ours.")
+        db.commit()
+    invited = db.scalars(select(Contribution).where(Contribution.panel_id == panel.id)).all()
+
+    progress = home_of(app, db, world["chair"]).progress[panel.id]
+    assert (progress.contributed, progress.invited) == (1, len(invited))
+    assert progress.actions == {ActionState.PROPOSED.label: 2, ActionState.NOT_AGREED.label: 1}
+    assert progress.overdue == 1
+
+
 def test_the_page_shows_each_action_in_its_own_words(app: Flask, db: Session, world: World) -> None:
     panel = world.panel
     assert panel is not None
