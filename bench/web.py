@@ -343,10 +343,16 @@ def pages_for(app: Flask, db: Session, role: str, user: User) -> list[tuple[str,
 # -- measuring -----------------------------------------------------------------------------------
 
 
+WARM_REQUESTS = 12
+
+
 def measure(
     portal_port: int, bare_port: int, cookie: str, path: str, requests: int
 ) -> tuple[int, int, list[float], list[float]]:
-    for _ in range(2):  # warm: templates compiled, connections in the pools
+    # Warm, as a server in use is: templates compiled, connections in the pools, and the
+    # page's statements prepared on them (psycopg prepares a statement on its fifth use on a
+    # connection; two workers, each with its own connections).
+    for _ in range(WARM_REQUESTS):
         status, size, took = get(portal_port, path, cookie)
         bare_took = get(bare_port, "/")[2]
         if status >= 400:  # a failing page is reported once, not timed
