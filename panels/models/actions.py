@@ -68,7 +68,9 @@ class Action(Base):
     owner_role: Mapped[str] = mapped_column(String(200))
     target_date: Mapped[date] = mapped_column(Date, index=True)
     measure_of_success: Mapped[str] = mapped_column(Text)
-    learning_point_id: Mapped[int | None] = mapped_column(ForeignKey("learning_points.id"))
+    learning_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_points.id"), index=True
+    )
     contribution_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id"))
     state: Mapped[ActionState] = mapped_column(
         enum_column(ActionState, "action_state"), default=ActionState.PROPOSED
