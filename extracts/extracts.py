@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 import redaction
 from agencies.models import Role, User
@@ -33,7 +33,7 @@ from extracts.reviews import latest_review, parties_of, sections_of
 from panels import notify
 from panels.access import prepares_extracts
 from panels.models.cases import Case
-from panels.queries import visible_cases
+from panels.models.panels import Panel
 from portal import audit, clock, state_machine
 from portal.errors import DomainError
 from portal.policy import authorise
@@ -225,12 +225,26 @@ def approvers(db: Session, extract: Extract) -> list[User]:
 
 def awaiting_approval_by(db: Session, user: User) -> list[Extract]:
     """Extracts someone else prepared that `user` may approve, for their home page."""
-    cases = visible_cases(db, user).with_only_columns(Case.id)
+    # Those of the cases whose panels `user`, or for a disclosure lead their agency, chairs,
+    # each with what `prepares_extracts` reads (its case's panels' chairs) and the page shows
+    # (who prepared it): none of the chairs' or the preparer's agencies or roles.
+    chairs = [Panel.chair_id == user.id]
+    if user.has_role(Role.DISCLOSURE_LEAD):
+        chairs.append(User.agency_id == user.agency_id)
+    cases = select(Panel.case_id).join(User, User.id == Panel.chair_id).where(or_(*chairs))
+    people = (lazyload(User.agency), lazyload(User.role_grants))
     waiting = db.scalars(
-        select(Extract).where(
+        select(Extract)
+        .where(
             Extract.state == ExtractState.AWAITING_APPROVAL,
             Extract.prepared_by_id != user.id,
             Extract.case_id.in_(cases),
+        )
+        .options(
+            selectinload(Extract.case, Case.panels).options(
+                lazyload(Panel.case), joinedload(Panel.chair).options(*people)
+            ),
+            joinedload(Extract.prepared_by).options(*people),
         )
     ).unique()
     return [extract for extract in waiting if prepares_extracts(user, extract.case)]

@@ -24,7 +24,14 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import (
+    Session,
+    contains_eager,
+    joinedload,
+    lazyload,
+    load_only,
+    selectinload,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import HTTPException
 
@@ -44,6 +51,7 @@ from panels.models.actions import (
     ActionUpdate,
     summarise,
 )
+from panels.models.cases import Case
 from panels.models.contributions import Contribution, ContributionState
 from panels.models.dip_samples import DipSample, DipSampleItem
 from panels.models.impact import ImpactReview
@@ -187,6 +195,7 @@ def home_for(db: Session, user: User, today: date, now: datetime) -> Home:
     unnamed = _invitations_without_representatives(db, user)
     _load_panel_rules(
         db,
+        user,
         [
             *(contribution.panel for contribution in due),
             *(invitation.panel for invitation in unnamed),
@@ -259,6 +268,21 @@ def _action_about(action: Action) -> str:
     return f"{short_text(action)} ({action.owner_agency.name}, {_case(action.panel)})"
 
 
+# Of a record's panel, what the page and the access rules read, and of its case, its reference;
+# not the panel's chair (see `_with_panel`).
+_PANEL_SHOWN = (
+    load_only(Panel.case_id, Panel.chair_id, Panel.state, Panel.contribution_deadline),
+    joinedload(Panel.case).load_only(Case.reference),
+    lazyload(Panel.chair),
+)
+
+
+# Of a contribution, what the lists and the access rules read: not what it says.
+_CONTRIBUTION_SHOWN = load_only(
+    Contribution.panel_id, Contribution.agency_id, Contribution.state, Contribution.submitted_at
+)
+
+
 def _with_panel(panel: Any, *, joined: bool = False) -> Any:
     """Load, with the records, their panel and its case in the same query: from the `panels`
     the query already joins to filter on (`joined`), not from a second copy of it; and not the
@@ -266,13 +290,18 @@ def _with_panel(panel: Any, *, joined: bool = False) -> Any:
     their agency). PostgreSQL takes longer to plan a join of eight tables (up to 10 ms) than
     to run it."""
     loaded = contains_eager(panel) if joined else joinedload(panel)
-    return loaded.options(joinedload(Panel.case), lazyload(Panel.chair))
+    return loaded.options(*_PANEL_SHOWN)
 
 
-def _load_panel_rules(db: Session, panels: Iterable[Panel]) -> None:
-    """Load what the access rules read of these panels, their members and invited agencies, in
-    one query each for all of them: the lists of work find their records without, so that the
-    rules' needs are read once for every kind of work, not once for each."""
+def _load_panel_rules(db: Session, user: User, panels: Iterable[Panel]) -> None:
+    """Load what the access rules read of these panels for `user`, in one query each for all
+    of them: the lists of work find their records without, so that the rules' needs are read
+    once for every kind of work, not once for each.
+
+    The rules ask of a panel whether `user` is a member, and whether `user`'s agency is invited;
+    the contributions due show who of that agency writes them. So each panel's `members` holds
+    `user` and their agency's representatives, and its `invitations` their agency's, not the
+    others (a lead's panels have hundreds), which nothing on the page reads."""
     by_id = {panel.id: panel for panel in panels}
     if not by_id:
         return
@@ -280,18 +309,31 @@ def _load_panel_rules(db: Session, panels: Iterable[Panel]) -> None:
     invitations: dict[int, list[Invitation]] = {panel_id: [] for panel_id in by_id}
     for member in db.scalars(
         select(PanelMember)
-        .where(PanelMember.panel_id.in_(by_id))
-        # The rules read who the members are, and the contributions due their names and
-        # agencies' ids: not the members' own roles or agencies.
+        .join(User, User.id == PanelMember.user_id)
+        .where(
+            PanelMember.panel_id.in_(by_id),
+            or_(
+                PanelMember.user_id == user.id,
+                and_(
+                    PanelMember.role == PanelRole.REPRESENTATIVE,
+                    User.agency_id == user.agency_id,
+                ),
+            ),
+        )
+        # Of the members, their names and agencies' ids.
         .options(
-            joinedload(PanelMember.user).options(lazyload(User.agency), lazyload(User.role_grants))
+            contains_eager(PanelMember.user).options(
+                load_only(User.name, User.agency_id),
+                lazyload(User.agency),
+                lazyload(User.role_grants),
+            )
         )
         .order_by(PanelMember.id)
     ):
         members[member.panel_id].append(member)
     for invitation in db.scalars(
         select(Invitation)
-        .where(Invitation.panel_id.in_(by_id))
+        .where(Invitation.panel_id.in_(by_id), Invitation.agency_id == user.agency_id)
         .options(lazyload(Invitation.agency))
         .order_by(Invitation.id)
     ):
@@ -443,7 +485,20 @@ def _actions_waiting(db: Session, user: User, today: date, *, chairs: bool) -> W
     for kind, action, reported in db.execute(
         select(wanted.c.kind, Action, last_reported)
         .join(Action, Action.id == wanted.c.id)
-        .options(_with_panel(Action.panel))
+        .options(
+            # What the lists and the access rules read: not its measure of success, its
+            # answer's reasons and the rest.
+            load_only(
+                Action.panel_id,
+                Action.description,
+                Action.owner_agency_id,
+                Action.target_date,
+                Action.state,
+                Action.completed_at,
+                Action.impact_review_due,
+            ),
+            _with_panel(Action.panel),
+        )
     ):
         found.setdefault(kind, []).append(action)
         if reported is not None:
@@ -464,6 +519,7 @@ def _contributions_to_review(db: Session, user: User) -> tuple[list[Todo], bool]
     found = db.scalars(
         _on_panels_chaired(user, Contribution, REVIEWING)
         .where(Contribution.state.in_([ContributionState.SUBMITTED, ContributionState.RESUBMITTED]))
+        .options(_CONTRIBUTION_SHOWN)
         .order_by(Contribution.submitted_at, Contribution.id)
         .limit(SHOWN + 1)
     ).all()
@@ -508,6 +564,15 @@ def _minutes_to_publish(db: Session, user: User, now: datetime) -> list[Todo]:
     held = db.scalars(
         _on_panels_chaired(user, PanelSession, LIVE)
         .where(PanelSession.starts_at < now, PanelSession.minutes_published_at.is_(None))
+        # Whether minutes are written, not the agenda or the decisions.
+        .options(
+            load_only(
+                PanelSession.panel_id,
+                PanelSession.starts_at,
+                PanelSession.minutes,
+                PanelSession.minutes_published_at,
+            )
+        )
         .order_by(PanelSession.starts_at)
         .limit(SHOWN)
     ).unique()
@@ -532,7 +597,15 @@ def _learning_to_share(db: Session, user: User) -> list[Todo]:
     recorded = db.scalars(
         _on_panels_chaired(user, LearningPoint, LIVE)
         .where(LearningPoint.shared_at.is_(None))
-        .options(lazyload(LearningPoint.themes))
+        .options(
+            load_only(
+                LearningPoint.panel_id,
+                LearningPoint.title,
+                LearningPoint.created_at,
+                LearningPoint.shared_at,
+            ),
+            lazyload(LearningPoint.themes),
+        )
         .order_by(LearningPoint.created_at)
         .limit(SHOWN)
     ).unique()
@@ -722,7 +795,7 @@ def _contributions_of_my_agency_due(db: Session, user: User) -> list[Contributio
                 Contribution.state.in_([ContributionState.DRAFT, ContributionState.RETURNED]),
                 Panel.state.in_(CONTRIBUTING),
             )
-            .options(_with_panel(Contribution.panel, joined=True))
+            .options(_CONTRIBUTION_SHOWN, _with_panel(Contribution.panel, joined=True))
             .order_by(Panel.contribution_deadline)
             .limit(SHOWN)
         )
@@ -824,12 +897,12 @@ def _learning_to_acknowledge(db: Session, user: User) -> list[Todo]:
         shared_with(user.agency_id)
         .where(~acknowledged)
         .options(
+            # Their titles, with the agencies they are shared with (the rule reads them), and
+            # as `shared_with` loads their panels, with their cases: not their descriptions,
+            # themes, or their panels' chairs, whose roles would take one more query.
+            load_only(LearningPoint.panel_id, LearningPoint.title, LearningPoint.shared_at),
             lazyload(LearningPoint.themes),
-            # As `shared_with` loads their panels, with their cases, and not the panels'
-            # chairs, whose roles would take one more query.
-            selectinload(LearningPoint.panel).options(
-                joinedload(Panel.case), lazyload(Panel.chair)
-            ),
+            selectinload(LearningPoint.panel).options(*_PANEL_SHOWN),
         )
         .order_by(None)
         .order_by(LearningPoint.shared_at, LearningPoint.id)

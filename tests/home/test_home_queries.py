@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from agencies.models import User, UserStatus
@@ -26,6 +26,7 @@ from panels.models.panels import Invitation, Panel, PanelMember, PanelRole, Pane
 from panels.models.sessions import PanelSession
 from portal import clock
 from tests.panels.test_list_queries import count_queries
+from tests.support.people import signed_in_as
 from tests.support.world import World
 
 # Whose page, and a piece of work each finds on it once there is some of every kind.
@@ -210,3 +211,38 @@ def test_the_home_page_asks_as_many_queries_for_50_of_each_kind_of_work_as_for_5
     waiting = waiting[: waiting.index("</ol>")] if "</ol>" in waiting else ""
     kinds = Counter(task.split()[0] for task in TASK.findall(waiting))
     assert all(shown <= 2 * SHOWN for shown in kinds.values()), f"{who}: {kinds}"
+
+
+@pytest.mark.parametrize("who", ["police_lead", "police_rep"])
+def test_the_home_page_reads_of_its_panels_only_the_members_and_invitations_the_rules_ask_about(
+    app: Flask, db: Session, world: World, who: str
+) -> None:
+    """The access rules on the work listed ask whether the person sits on each panel and whether
+    their agency is invited to it, and the contributions due name their agency's writers: the
+    other agencies' representatives and invitations (hundreds on a lead's panels nationally)
+    are not loaded."""
+    work(db, world, 20)
+    person = world[who]
+    client = signed_in_as(app.test_client(), db, person)
+    loaded: list[Any] = []
+
+    def remember(record: Any, _context: Any) -> None:
+        loaded.append(record)
+
+    event.listen(PanelMember, "load", remember)
+    event.listen(Invitation, "load", remember)
+    try:
+        page = client.get("/").get_data(as_text=True)
+    finally:
+        event.remove(PanelMember, "load", remember)
+        event.remove(Invitation, "load", remember)
+    assert PEOPLE[who] in page
+    members = [record for record in loaded if isinstance(record, PanelMember)]
+    invitations = [record for record in loaded if isinstance(record, Invitation)]
+    assert members and invitations, "the rules read no panel's members or invitations"
+    assert all(
+        member.user_id == person.id
+        or (member.role is PanelRole.REPRESENTATIVE and member.user.agency_id == person.agency_id)
+        for member in members
+    )
+    assert {invitation.agency_id for invitation in invitations} == {person.agency_id}
