@@ -34,7 +34,3 @@ class ReportPdf(Base):
 
     def is_open(self, now: datetime) -> bool:
         return now < self.expires_at
-
-    @property
-    def filename(self) -> str:
-        return f"learning-report-{self.year}-{self.region.value if self.region else 'national'}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,16 @@ from panels.models.cases import ProbationRegion
 def report_title(year: int, region: ProbationRegion | None) -> str:
     where = f"{region.label} region" if region else "national"
     return f"Annual learning report {year}: {where}"
+
+
+def report_args(year: int, region: ProbationRegion | None) -> dict[str, Any]:
+    """The report's year and region as its page's URL and its job's payload hold them."""
+    return {"year": year, "region": region.value if region else None}
+
+
+def report_file_name(year: int, region: ProbationRegion | None) -> str:
+    """Its CSV's and its PDF's file name, without the extension."""
+    return f"learning-report-{year}-{region.value if region else 'national'}"
 
 
 def report_sheets(

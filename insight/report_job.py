@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from agencies.models import User
 from insight.filters import InsightFilter
 from insight.models import KEPT_FOR, ReportPdf
-from insight.report import report_sheets, report_title
+from insight.report import report_args, report_sheets, report_title
 from insight.report_pdf import report_pdf
 from panels.models.cases import ProbationRegion
 from portal import audit, clock, jobs
@@ -34,14 +34,13 @@ NOT_A_READER = "Only panel chairs, agency leads, observers and administrators ca
 def make_pdf_later(db: Session, actor: User, year: int, region: ProbationRegion | None) -> jobs.Job:
     """Queue making the report for `year` and `region` as `actor` sees it."""
     authorise(actor, "view_insight", None, NOT_A_READER)
-    region_value = region.value if region else None
     return jobs.enqueue(
         db,
         MAKE,
-        {"actor_id": actor.id, "year": year, "region": region_value},
+        {"actor_id": actor.id, **report_args(year, region)},
         requested_by_id=actor.id,
         title=f"Making a PDF of the {report_title(year, region)}",
-        back_path=path_for("insight.report", year=year, region=region_value),
+        back_path=path_for("insight.report", **report_args(year, region)),
     )
 
 

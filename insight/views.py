@@ -19,7 +19,7 @@ from insight.filters import InsightFilter
 from insight.forms import InsightForm, ReportForm
 from insight.models import ReportPdf
 from insight.reach import reach_sheet
-from insight.report import report_sheets, report_title
+from insight.report import report_args, report_file_name, report_sheets, report_title
 from insight.sheets import Sheet
 from insight.themes import themes_sheet
 from insight.timeliness import timeliness_sheet
@@ -156,10 +156,6 @@ def _report() -> tuple[ReportForm, int, ProbationRegion | None, list[Sheet]]:
     return form, year, region, report_sheets(get_db(), me(), wanted, clock.today(), clock.now())
 
 
-def _report_args(year: int, region: ProbationRegion | None) -> dict[str, Any]:
-    return {"year": year, "region": region.value if region else None}
-
-
 @blueprint.get("/insight/report")
 @require("view_insight")
 def report() -> Any:
@@ -172,7 +168,7 @@ def report() -> Any:
         year=year,
         region=region,
         sheets=sheets,
-        query_args=_report_args(year, region),
+        query_args=report_args(year, region),
     )
 
 
@@ -180,8 +176,9 @@ def report() -> Any:
 @require("view_insight")
 def report_csv() -> Any:
     _form, year, region, sheets = _report()
-    name = f"learning-report-{year}-{region.value if region else 'national'}"
-    return streamed_csv(sheets, InsightFilter.for_year(year, region), name)
+    return streamed_csv(
+        sheets, InsightFilter.for_year(year, region), report_file_name(year, region)
+    )
 
 
 @blueprint.post("/insight/report/pdf")
@@ -193,7 +190,7 @@ def report_as_pdf() -> Any:
         job = attempt(None, lambda: report_job.make_pdf_later(get_db(), me(), year, region))
         if not isinstance(job, Refused):
             return redirect(url_for("home.job", job_id=job.id), 303)
-    return redirect(url_for(".report", **_report_args(year, region)), 303)
+    return redirect(url_for(".report", **report_args(year, region)), 303)
 
 
 def _report_pdf(pdf_id: int) -> ReportPdf:
@@ -210,7 +207,7 @@ def report_pdf(pdf_id: int) -> Any:
         "insight/report_pdf.html",
         report=report,
         title=report_title(report.year, report.region),
-        query_args=_report_args(report.year, report.region),
+        query_args=report_args(report.year, report.region),
     )
 
 
@@ -218,7 +215,7 @@ def report_pdf(pdf_id: int) -> Any:
 def report_pdf_file(pdf_id: int) -> Any:
     report = _report_pdf(pdf_id)
     attempt(None, lambda: report_job.open_pdf(get_db(), me(), report))
-    response = downloads.download(report.pdf, f"{report.filename}.pdf")
+    response = downloads.download(report.pdf, f"{report_file_name(report.year, report.region)}.pdf")
     response.headers["Cache-Control"] = "no-store"
     return response
 
