@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -569,6 +569,15 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield chunk
 
 
+T = TypeVar("T")
+
+
+def _pick(roll: float, *chances: tuple[float, T], otherwise: T) -> T:
+    """The first choice whose cumulative chance `roll` (from 0 to 1) falls below, else
+    `otherwise`: `_pick(roll, (0.1, A), (0.7, B), otherwise=C)` is A one time in ten, B six."""
+    return next((choice for below, choice in chances if roll < below), otherwise)
+
+
 @dataclass
 class PanelFacts:
     """What later tables need to know of a panel, kept while generating."""
@@ -759,12 +768,11 @@ class Generator:
                 user_id = next(user_ids)
                 name = self._person_name()
                 roll = self.random.random()
-                status = (
-                    UserStatus.PENDING
-                    if roll < 0.02
-                    else UserStatus.SUSPENDED
-                    if roll < 0.03
-                    else UserStatus.APPROVED
+                status = _pick(
+                    roll,
+                    (0.02, UserStatus.PENDING),
+                    (0.03, UserStatus.SUSPENDED),
+                    otherwise=UserStatus.APPROVED,
                 )
                 roles: list[Role] = []
                 if status is not UserStatus.PENDING:
@@ -1009,28 +1017,25 @@ class Generator:
     def _panel_state(self, age: int) -> PanelState:
         roll = self.random.random()
         if age < 60:
-            return (
-                PanelState.DRAFT
-                if roll < 0.1
-                else PanelState.OPEN
-                if roll < 0.7
-                else PanelState.CONTRIBUTIONS_CLOSED
+            return _pick(
+                roll,
+                (0.1, PanelState.DRAFT),
+                (0.7, PanelState.OPEN),
+                otherwise=PanelState.CONTRIBUTIONS_CLOSED,
             )
         if age < 180:
-            return (
-                PanelState.OPEN
-                if roll < 0.15
-                else PanelState.CONTRIBUTIONS_CLOSED
-                if roll < 0.4
-                else PanelState.ACTION_PLAN_AGREED
+            return _pick(
+                roll,
+                (0.15, PanelState.OPEN),
+                (0.4, PanelState.CONTRIBUTIONS_CLOSED),
+                otherwise=PanelState.ACTION_PLAN_AGREED,
             )
         if age < 730:
-            return (
-                PanelState.ACTION_PLAN_AGREED
-                if roll < 0.15
-                else PanelState.MONITORING
-                if roll < 0.8
-                else PanelState.CLOSED
+            return _pick(
+                roll,
+                (0.15, PanelState.ACTION_PLAN_AGREED),
+                (0.8, PanelState.MONITORING),
+                otherwise=PanelState.CLOSED,
             )
         return PanelState.MONITORING if roll < 0.08 else PanelState.CLOSED
 
@@ -1106,24 +1111,20 @@ class Generator:
     def _contribution_state(self, panel_state: PanelState) -> ContributionState:
         roll = self.random.random()
         if panel_state is PanelState.OPEN:
-            return (
-                ContributionState.DRAFT
-                if roll < 0.4
-                else ContributionState.SUBMITTED
-                if roll < 0.65
-                else ContributionState.RETURNED
-                if roll < 0.8
-                else ContributionState.RESUBMITTED
-                if roll < 0.9
-                else ContributionState.ACCEPTED
+            return _pick(
+                roll,
+                (0.4, ContributionState.DRAFT),
+                (0.65, ContributionState.SUBMITTED),
+                (0.8, ContributionState.RETURNED),
+                (0.9, ContributionState.RESUBMITTED),
+                otherwise=ContributionState.ACCEPTED,
             )
         if panel_state is PanelState.CONTRIBUTIONS_CLOSED:
-            return (
-                ContributionState.SUBMITTED
-                if roll < 0.3
-                else ContributionState.RESUBMITTED
-                if roll < 0.4
-                else ContributionState.ACCEPTED
+            return _pick(
+                roll,
+                (0.3, ContributionState.SUBMITTED),
+                (0.4, ContributionState.RESUBMITTED),
+                otherwise=ContributionState.ACCEPTED,
             )
         return ContributionState.SUBMITTED if roll < 0.03 else ContributionState.ACCEPTED
 
@@ -1178,11 +1179,12 @@ class Generator:
                                 "session_id": session_id,
                                 "user_id": user,
                                 "agency_id": agency,
-                                "attendance": Attendance.PRESENT
-                                if roll < 0.85
-                                else Attendance.APOLOGIES
-                                if roll < 0.95
-                                else Attendance.ABSENT,
+                                "attendance": _pick(
+                                    roll,
+                                    (0.85, Attendance.PRESENT),
+                                    (0.95, Attendance.APOLOGIES),
+                                    otherwise=Attendance.ABSENT,
+                                ),
                             }
                         )
                 for position, (contribution, _agency) in enumerate(panel.contributions[:2]):
@@ -1578,34 +1580,28 @@ class Generator:
     def _action_state(self, panel_state: PanelState) -> ActionState:
         roll = self.random.random()
         if panel_state in (PanelState.OPEN, PanelState.CONTRIBUTIONS_CLOSED):
-            return (
-                ActionState.PROPOSED
-                if roll < 0.6
-                else ActionState.AGREED
-                if roll < 0.85
-                else ActionState.PARTLY_AGREED
-                if roll < 0.95
-                else ActionState.NOT_AGREED
+            return _pick(
+                roll,
+                (0.6, ActionState.PROPOSED),
+                (0.85, ActionState.AGREED),
+                (0.95, ActionState.PARTLY_AGREED),
+                otherwise=ActionState.NOT_AGREED,
             )
         if panel_state is PanelState.ACTION_PLAN_AGREED:
-            return (
-                ActionState.AGREED
-                if roll < 0.6
-                else ActionState.PARTLY_AGREED
-                if roll < 0.8
-                else ActionState.NOT_AGREED
-                if roll < 0.85
-                else ActionState.COMPLETED
+            return _pick(
+                roll,
+                (0.6, ActionState.AGREED),
+                (0.8, ActionState.PARTLY_AGREED),
+                (0.85, ActionState.NOT_AGREED),
+                otherwise=ActionState.COMPLETED,
             )
         if panel_state is PanelState.MONITORING:
-            return (
-                ActionState.AGREED
-                if roll < 0.3
-                else ActionState.PARTLY_AGREED
-                if roll < 0.4
-                else ActionState.NOT_AGREED
-                if roll < 0.45
-                else ActionState.COMPLETED
+            return _pick(
+                roll,
+                (0.3, ActionState.AGREED),
+                (0.4, ActionState.PARTLY_AGREED),
+                (0.45, ActionState.NOT_AGREED),
+                otherwise=ActionState.COMPLETED,
             )
         return ActionState.NOT_AGREED if roll < 0.1 else ActionState.COMPLETED
 
